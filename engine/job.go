@@ -1,0 +1,21 @@
+package engine
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Job is what control sends a worker: everything needed to run one check,
+// so a worker never reads the store or Redis.
+type Job struct {
+	ID          string          `json:"id"`
+	MonitorID   string          `json:"monitor_id"`
+	Zone        string          `json:"zone"`
+	Check       string          `json:"check"`
+	Version     string          `json:"version,omitempty"`
+	Config      json.RawMessage `json:"config,omitempty"`
+	ScheduledAt time.Time       `json:"scheduled_at"`
+	// Deadline is when the result stops being useful; brokers re-send a job
+	// whose worker died once it passes, workers give up at it.
+	Deadline time.Time `json:"deadline"`
+}

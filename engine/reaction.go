@@ -1,0 +1,95 @@
+package engine
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// CallOn says which result status a reaction answers to. It is matched
+// exactly: a "failed" reaction never runs on a healthy result.
+type CallOn string
+
+const (
+	CallOnFailed  CallOn = "failed"
+	CallOnHealthy CallOn = "healthy"
+	CallOnBoth    CallOn = "both"
+)
+
+// Matches reports whether a result of status s is one this reaction answers.
+func (c CallOn) Matches(s Status) bool {
+	switch c {
+	case CallOnFailed:
+		return s == StatusFailed
+	case CallOnHealthy:
+		return s == StatusHealthy
+	case CallOnBoth:
+		return s == StatusFailed || s == StatusHealthy
+	}
+	return false
+}
+
+// Reaction is something to do when a monitor's state holds: notify, call an
+// API, restart a service. It is run by a reaction plugin.
+type Reaction struct {
+	ID      string          `json:"id"`
+	Owner   string          `json:"owner"`
+	Name    string          `json:"name"`
+	Plugin  string          `json:"plugin"`
+	Version string          `json:"version,omitempty"`
+	Config  json.RawMessage `json:"config,omitempty"`
+	// Trigger is how many results in a row must match CallOn before the
+	// reaction fires (default 1).
+	Trigger int `json:"trigger"`
+	// Frequency is the least time between two runs, honoured across zones.
+	// Zero means: run once per incident (when Trigger is reached).
+	Frequency Duration  `json:"frequency,omitempty"`
+	CallOn    CallOn    `json:"call_on"`
+	Enabled   bool      `json:"enabled"`
+	Timeout   Duration  `json:"timeout,omitempty"`
+	LastRun   time.Time `json:"last_run,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func (r *Reaction) Normalize() {
+	if r.Trigger == 0 {
+		r.Trigger = 1
+	}
+	if r.CallOn == "" {
+		r.CallOn = CallOnFailed
+	}
+	if r.Timeout == 0 {
+		r.Timeout = Duration(DefaultTimeout)
+	}
+}
+
+func (r *Reaction) Validate() error {
+	var errs FieldErrors
+	if !ValidID(r.ID) {
+		errs.Add("id", "must be 1-64 letters, digits, '.', '_' or '-'")
+	}
+	if r.Name == "" {
+		errs.Add("name", "is required")
+	}
+	if r.Plugin == "" {
+		errs.Add("plugin", "is required")
+	}
+	if len(r.Config) > 0 && !json.Valid(r.Config) {
+		errs.Add("config", "is not valid JSON")
+	}
+	if r.Trigger < 1 || r.Trigger > 1000 {
+		errs.Add("trigger", "must be between 1 and 1000, not %d", r.Trigger)
+	}
+	if r.Frequency < 0 {
+		errs.Add("frequency", "must not be negative")
+	}
+	switch r.CallOn {
+	case CallOnFailed, CallOnHealthy, CallOnBoth:
+	default:
+		errs.Add("call_on", "must be failed, healthy or both, not %q", r.CallOn)
+	}
+	if t := r.Timeout.D(); t <= 0 || t > 5*time.Minute {
+		errs.Add("timeout", "must be between 0 and 5m, not %s", t)
+	}
+	return errs.Err()
+}
