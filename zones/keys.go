@@ -1,0 +1,39 @@
+package zones
+
+// Keys names every Redis key of one zone. Keys are prefixed with the zone so
+// that two zones may share a Redis in development and tests; in production
+// each zone has its own Redis and the prefix costs nothing.
+//
+//	rb:{zone}:monitor:{id}     string  monitor JSON, as the bridge applied it
+//	rb:{zone}:reaction:{id}    string  reaction JSON
+//	rb:{zone}:schedule         zset    monitor id → next due time (unix ms)
+//	rb:{zone}:counters:{id}    hash    status, failcount, successcount
+//	rb:{zone}:lastrun:{id}     string  reaction's last run (unix ms)
+//	rb:{zone}:wb:history       list    history rows written behind (JSON)
+//	rb:{zone}:wb:events        list    events written behind (JSON)
+//	rb:{zone}:wb:reactionlogs  list    reaction logs written behind (JSON)
+//	rb:{zone}:wb:status        hash    monitor id → status JSON written behind
+//	rb:{zone}:wb:lastrun       hash    reaction id → lastrun written behind
+//	rb:{zone}:heartbeat        zset    heartbeat monitor id → deadline (unix ms)
+type Keys struct{ prefix string }
+
+// KeysFor returns the key layout of zone.
+func KeysFor(zone string) Keys { return Keys{prefix: "rb:" + zone + ":"} }
+
+func (k Keys) Monitor(id string) string  { return k.prefix + "monitor:" + id }
+func (k Keys) Reaction(id string) string { return k.prefix + "reaction:" + id }
+func (k Keys) Schedule() string          { return k.prefix + "schedule" }
+func (k Keys) Counters(id string) string { return k.prefix + "counters:" + id }
+func (k Keys) LastRun(id string) string  { return k.prefix + "lastrun:" + id }
+func (k Keys) Heartbeat() string         { return k.prefix + "heartbeat" }
+
+// Write-behind lists: what actioners could not write to the store.
+func (k Keys) BehindHistory() string      { return k.prefix + "wb:history" }
+func (k Keys) BehindEvents() string       { return k.prefix + "wb:events" }
+func (k Keys) BehindReactionLogs() string { return k.prefix + "wb:reactionlogs" }
+func (k Keys) BehindStatus() string       { return k.prefix + "wb:status" }
+func (k Keys) BehindLastRun() string      { return k.prefix + "wb:lastrun" }
+
+// MonitorPattern matches every monitor key of the zone (for repopulate).
+func (k Keys) MonitorPattern() string  { return k.prefix + "monitor:*" }
+func (k Keys) ReactionPattern() string { return k.prefix + "reaction:*" }
