@@ -15,6 +15,10 @@ var ErrNotFound = errors.New("not found")
 // refuses writes. Actioners switch to cache-only mode on it.
 var ErrUnavailable = errors.New("store unavailable")
 
+// ErrConflict is returned (wrapped) when a write would break a uniqueness
+// rule, such as a second user with an email another user has.
+var ErrConflict = errors.New("conflict")
+
 // Store is everything Runbook keeps as the truth.
 type Store interface {
 	Monitors
