@@ -12,7 +12,7 @@ import (
 
 // pruneChunk bounds one retention transaction, so pruning a month of
 // history never holds the writer lock (or a huge dirty page set) for long.
-const pruneChunk = 5000
+var pruneChunk = 5000
 
 // Prune deletes raw history rows that finished before before and reports
 // how many went. It commits in chunks and stops between chunks when ctx
