@@ -1,0 +1,206 @@
+package host
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/runbookhq/runbook/host/abi"
+)
+
+func init() {
+	RegisterCapability(Capability{Name: abi.CapHTTP, Handle: handleHTTP})
+}
+
+// maxDrainBytes is how much of an over-cap body is read and thrown away so
+// the connection can be reused: keep-alive is most of an HTTP check's CPU.
+const maxDrainBytes = 256 << 10
+
+func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
+	var r abi.HTTPRequest
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, badRequest("http: %v", err)
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, badRequest("http: url %q: want an absolute http:// or https:// URL", r.URL)
+	}
+	if err := env.CheckAddress(u.Scheme, u.Hostname(), u.Port()); err != nil {
+		return nil, err
+	}
+	h := env.st.plugin.h
+	if r.TimeoutMS > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(r.TimeoutMS)*time.Millisecond)
+		defer cancel()
+	}
+	method := strings.ToUpper(r.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	var body io.Reader
+	if len(r.Body) > 0 {
+		body = strings.NewReader(string(r.Body))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, badRequest("http: %v", err)
+	}
+	for k, vs := range r.Headers {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if r.Host != "" {
+		req.Host = r.Host
+	}
+	var tm timing
+	req = req.WithContext(httptrace.WithClientTrace(ctx, tm.trace()))
+	client := &http.Client{
+		Transport: h.transport.get(r.TLS),
+		CheckRedirect: func(next *http.Request, via []*http.Request) error {
+			if !r.FollowRedirects || len(via) >= 10 {
+				return http.ErrUseLastResponse
+			}
+			// Each hop must stay on the target, or a redirect escapes it.
+			return env.CheckAddress(next.URL.Scheme, next.URL.Hostname(), next.URL.Port())
+		},
+	}
+	tm.start = time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		var he *abi.HostError
+		if errors.As(err, &he) {
+			return nil, he
+		}
+		return nil, fmt.Errorf("%s %s: %w", method, r.URL, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	limit := h.cfg.MaxHTTPBodyBytes
+	if r.MaxBodyBytes > 0 {
+		limit = min(r.MaxBodyBytes, limit)
+	}
+	buf, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: read body: %w", method, r.URL, err)
+	}
+	size := int64(len(buf))
+	drained, _ := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainBytes))
+	size += drained
+	return abi.HTTPResponse{
+		Status:    resp.StatusCode,
+		Proto:     resp.Proto,
+		Headers:   resp.Header,
+		Body:      buf,
+		Size:      size,
+		Truncated: drained > 0,
+		Timing:    tm.result(),
+	}, nil
+}
+
+// unwrapURLError drops url.Error's "Get \"...\":" prefix; we add our own.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// timing records request phases through httptrace.
+type timing struct {
+	mu                                            sync.Mutex
+	start, dnsStart, dnsDone, connStart, connDone time.Time
+	tlsStart, tlsDone, firstByte                  time.Time
+}
+
+func (t *timing) set(p *time.Time) {
+	t.mu.Lock()
+	*p = time.Now()
+	t.mu.Unlock()
+}
+
+func (t *timing) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		DNSStart:             func(httptrace.DNSStartInfo) { t.set(&t.dnsStart) },
+		DNSDone:              func(httptrace.DNSDoneInfo) { t.set(&t.dnsDone) },
+		ConnectStart:         func(string, string) { t.set(&t.connStart) },
+		ConnectDone:          func(string, string, error) { t.set(&t.connDone) },
+		TLSHandshakeStart:    func() { t.set(&t.tlsStart) },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.set(&t.tlsDone) },
+		GotFirstResponseByte: func() { t.set(&t.firstByte) },
+	}
+}
+
+func (t *timing) result() abi.Timing {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ms := func(a, b time.Time) float64 {
+		if a.IsZero() || b.IsZero() {
+			return 0
+		}
+		return float64(b.Sub(a)) / float64(time.Millisecond)
+	}
+	return abi.Timing{
+		DNSMS:       ms(t.dnsStart, t.dnsDone),
+		ConnectMS:   ms(t.connStart, t.connDone),
+		TLSMS:       ms(t.tlsStart, t.tlsDone),
+		FirstByteMS: ms(t.start, t.firstByte),
+		TotalMS:     ms(t.start, time.Now()),
+	}
+}
+
+// transports keeps one keep-alive transport per TLS setting, shared by
+// every plugin of a Host.
+type transports struct {
+	mu sync.Mutex
+	m  map[abi.TLS]*http.Transport
+}
+
+func newTransports() *transports { return &transports{m: map[abi.TLS]*http.Transport{}} }
+
+func (ts *transports) get(opt *abi.TLS) *http.Transport {
+	var key abi.TLS
+	if opt != nil {
+		key = *opt
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if t, ok := ts.m[key]; ok {
+		return t
+	}
+	t := &http.Transport{
+		Proxy:                 nil, // checks measure the target, not a proxy
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig: &tls.Config{
+			InsecureSkipVerify: key.InsecureSkipVerify, // the plugin's config asked for it, explicitly
+			ServerName:         key.ServerName,         // "" = the URL host, sent as SNI
+		},
+	}
+	ts.m[key] = t
+	return t
+}
+
+func (ts *transports) close() {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	for _, t := range ts.m {
+		t.CloseIdleConnections()
+	}
+}

@@ -1,0 +1,112 @@
+package host
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/runbookhq/runbook/host/abi"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// instance is one initialised module. It serves one call at a time.
+type instance struct {
+	mod                   api.Module
+	alloc, call, validate api.Function
+	out                   *logWriter // stdout+stderr, bounded per call
+}
+
+// newInstance instantiates the compiled module and runs _initialize (Go's
+// runtime and package init). ctx must carry a callState: init code may
+// make host calls, which are then denied.
+func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
+	out := newLogWriter(p.log)
+	cfg := wazero.NewModuleConfig().
+		WithName(""). // anonymous: many instances of one module per runtime
+		WithStartFunctions(abi.ExportInitialize).
+		WithStdout(out.stream("stdout")).
+		WithStderr(out.stream("stderr")).
+		// Real clocks and randomness, as WASI promises; no FS, env or args
+		// (wazero's defaults give none).
+		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
+		WithRandSource(cryptoRand{})
+	mod, err := p.runtime.InstantiateModule(ctx, p.compiled, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("instantiate: %w", err)
+	}
+	inst := &instance{
+		mod:      mod,
+		alloc:    mod.ExportedFunction(abi.ExportAlloc),
+		call:     mod.ExportedFunction(abi.ExportCall),
+		validate: mod.ExportedFunction(abi.ExportValidate),
+		out:      out,
+	}
+	return inst, nil
+}
+
+// export returns the cached function for runbook_call or runbook_validate.
+func (i *instance) export(name string) api.Function {
+	if name == abi.ExportValidate {
+		return i.validate
+	}
+	return i.call
+}
+
+func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
+
+// errDiscard marks errors after which the instance must not be reused.
+var errDiscard = errors.New("instance discarded")
+
+// invoke writes in into guest memory, calls fn on it and returns a copy of
+// the result bytes. Any error means the instance's state is suspect: the
+// caller discards it.
+func (i *instance) invoke(ctx context.Context, fn api.Function, in []byte, maxOut int) ([]byte, error) {
+	i.out.reset()
+	res, err := i.alloc.Call(ctx, uint64(len(in)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", abi.ExportAlloc, err)
+	}
+	ptr := uint32(res[0])
+	if !i.mod.Memory().Write(ptr, in) {
+		return nil, fmt.Errorf("%s returned %#x, outside memory for %d bytes", abi.ExportAlloc, ptr, len(in))
+	}
+	res, err = fn.Call(ctx, uint64(ptr), uint64(len(in)))
+	if err != nil {
+		return nil, err
+	}
+	return i.read(res[0], maxOut)
+}
+
+// read copies a packed (ptr, len) result out of guest memory: the guest may
+// reuse that buffer on its next call.
+func (i *instance) read(packed uint64, maxOut int) ([]byte, error) {
+	ptr, n := abi.Unpack(packed)
+	if int(n) > maxOut {
+		return nil, fmt.Errorf("output of %d bytes exceeds the limit of %d", n, maxOut)
+	}
+	b, ok := i.mod.Memory().Read(ptr, n)
+	if !ok {
+		return nil, fmt.Errorf("output at %#x+%d is outside memory", ptr, n)
+	}
+	return append([]byte(nil), b...), nil
+}
+
+// manifest calls runbook_manifest.
+func (i *instance) manifest(ctx context.Context) (abi.Manifest, error) {
+	fn := i.mod.ExportedFunction(abi.ExportManifest)
+	res, err := fn.Call(ctx)
+	if err != nil {
+		return abi.Manifest{}, fmt.Errorf("%s: %w", abi.ExportManifest, err)
+	}
+	b, err := i.read(res[0], 1<<20)
+	if err != nil {
+		return abi.Manifest{}, fmt.Errorf("%s: %w", abi.ExportManifest, err)
+	}
+	var m abi.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return abi.Manifest{}, fmt.Errorf("%s: decode: %w", abi.ExportManifest, err)
+	}
+	return m, nil
+}

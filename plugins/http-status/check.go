@@ -1,0 +1,96 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/runbookhq/runbook/sdk"
+)
+
+// Config is the monitor's config object; see schema in main.go.
+type Config struct {
+	URL       string            `json:"url"`
+	Method    string            `json:"method,omitempty"`
+	Host      string            `json:"host,omitempty"`
+	Headers   map[string]string `json:"headers,omitempty"`
+	Codes     []int             `json:"codes,omitempty"`
+	Timeout   float64           `json:"timeout,omitempty"`
+	TLSVerify *bool             `json:"tls_verify,omitempty"`
+}
+
+// Validate runs before saving a monitor and before every check.
+func (c Config) Validate() error {
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return fmt.Errorf("url: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return errors.New("url: want an absolute http:// or https:// URL")
+	}
+	if c.Timeout < 0 {
+		return errors.New("timeout: must not be negative")
+	}
+	for _, code := range c.Codes {
+		if code < 100 || code > 599 {
+			return fmt.Errorf("codes: %d is not an HTTP status", code)
+		}
+	}
+	return nil
+}
+
+func (c Config) codes() []int {
+	if len(c.Codes) == 0 {
+		return []int{200}
+	}
+	return c.Codes
+}
+
+func (c Config) request() sdk.HTTPRequest {
+	req := sdk.HTTPRequest{
+		Method:       strings.ToUpper(c.Method),
+		URL:          c.URL,
+		Host:         c.Host,
+		TimeoutMS:    int(c.Timeout * 1000),
+		MaxBodyBytes: 1, // the body is not looked at; don't ship it across
+	}
+	if len(c.Headers) > 0 {
+		req.Headers = make(map[string][]string, len(c.Headers))
+		for k, v := range c.Headers {
+			req.Headers[k] = []string{v}
+		}
+	}
+	if c.TLSVerify != nil && !*c.TLSVerify {
+		req.TLS = &sdk.TLS{InsecureSkipVerify: true}
+	}
+	return req
+}
+
+func check(_ sdk.Context, cfg Config) sdk.Output {
+	resp, err := sdk.HTTP(cfg.request())
+	if err != nil {
+		var he *sdk.HostError
+		if errors.As(err, &he) && he.Code != "failed" {
+			// Denied or malformed: says nothing about the target's health.
+			return sdk.Unknown("%s %s: %v", cfg.methodName(), cfg.URL, err)
+		}
+		return sdk.Failed("%s %s: %v", cfg.methodName(), cfg.URL, err)
+	}
+	out := sdk.Failed("%s %s: status %d, want one of %v", cfg.methodName(), cfg.URL, resp.Status, cfg.codes())
+	if slices.Contains(cfg.codes(), resp.Status) {
+		out = sdk.Healthy("status %d", resp.Status)
+	}
+	return out.
+		Metric("status", float64(resp.Status)).
+		Metric("total_ms", resp.Timing.TotalMS).
+		Metric("first_byte_ms", resp.Timing.FirstByteMS)
+}
+
+func (c Config) methodName() string {
+	if c.Method == "" {
+		return "GET"
+	}
+	return strings.ToUpper(c.Method)
+}

@@ -1,0 +1,84 @@
+package sdk
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/runbookhq/runbook/host/abi"
+)
+
+// HTTPRequest and HTTPResponse are the shapes of the http capability.
+type (
+	HTTPRequest  = abi.HTTPRequest
+	HTTPResponse = abi.HTTPResponse
+	TLS          = abi.TLS
+)
+
+// HostError is a capability failure: denied, bad request, or the operation
+// failed (e.g. connection refused). Use errors.As to read its Code.
+type HostError = abi.HostError
+
+// NativeHost answers host calls when the SDK is compiled natively (not for
+// wasip1), so plugin logic can be unit tested with plain `go test`. It gets
+// the capability name and request JSON and returns the response envelope
+// JSON. It is unused inside a real plugin.
+var NativeHost func(name string, req []byte) ([]byte, error)
+
+// call sends one host call and decodes its envelope into resp.
+func call(name string, req, resp any) error {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("%s: encode request: %w", name, err)
+	}
+	raw, err := hostCall(name, body)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	var env abi.Envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return fmt.Errorf("%s: decode response: %w", name, err)
+	}
+	if env.Error != nil {
+		return env.Error
+	}
+	if resp == nil || len(env.Result) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(env.Result, resp); err != nil {
+		return fmt.Errorf("%s: decode result: %w", name, err)
+	}
+	return nil
+}
+
+// HTTP performs an HTTP request through the host. The URL must be within
+// the monitor's target (see Manifest.Target) and the plugin must be granted
+// the "http" capability. The call's deadline bounds the request.
+func HTTP(req HTTPRequest) (*HTTPResponse, error) {
+	var resp HTTPResponse
+	if err := call(abi.CapHTTP, req, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// Log writes a structured line to the host's log, tagged with the plugin
+// and its digest. level is debug, info, warn or error; kv are key, value
+// pairs. Logging never fails the call, so errors are dropped.
+func Log(level, msg string, kv ...any) {
+	fields := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		fields[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	_ = call(abi.CapLog, abi.LogRequest{Level: level, Message: msg, Fields: fields}, nil)
+}
+
+// Now is the host's wall clock (WASI's clock is also real; this exists for
+// languages without one).
+func Now() (time.Time, error) {
+	var r abi.NowResponse
+	if err := call(abi.CapNow, struct{}{}, &r); err != nil {
+		return time.Time{}, err
+	}
+	return time.Unix(0, r.UnixNano), nil
+}

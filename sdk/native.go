@@ -1,0 +1,12 @@
+//go:build !wasip1
+
+package sdk
+
+import "errors"
+
+func hostCall(name string, req []byte) ([]byte, error) {
+	if NativeHost == nil {
+		return nil, errors.New("no host: build with GOOS=wasip1 or set sdk.NativeHost in tests")
+	}
+	return NativeHost(name, req)
+}

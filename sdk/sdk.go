@@ -1,0 +1,131 @@
+package sdk
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/runbookhq/runbook/host/abi"
+)
+
+// Manifest describes the plugin. Kind and ABI are filled in by Check and
+// Reaction; set the rest.
+type Manifest = abi.Manifest
+
+// Output is what a check or reaction returns; build it with Healthy,
+// Failed, Unknown or OK.
+type Output = abi.Output
+
+// Context is everything about a call except the config: which monitor, the
+// triggering status for reactions, and the resolved secrets.
+type Context struct {
+	abi.CallContext
+	Secrets map[string]string
+}
+
+// Validator is implemented by config types that check themselves beyond
+// what JSON decoding checks.
+type Validator interface {
+	Validate() error
+}
+
+// plugin is the one registered handler of this module.
+type plugin struct {
+	manifest []byte
+	kind     abi.Kind
+	call     func(in []byte) abi.Output
+	validate func(cfg []byte) abi.Validation
+}
+
+var registered *plugin
+
+// Check registers fn as this module's check. Call it once, from init.
+func Check[C any](m Manifest, fn func(ctx Context, cfg C) Output) {
+	register(abi.KindCheck, m, fn)
+}
+
+// Reaction registers fn as this module's reaction. Call it once, from init.
+func Reaction[C any](m Manifest, fn func(ctx Context, cfg C) Output) {
+	register(abi.KindReaction, m, fn)
+}
+
+func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Output) {
+	if registered != nil {
+		panic("sdk: Check or Reaction called twice; a module is one plugin")
+	}
+	m.Kind, m.ABI = kind, abi.Version
+	if err := m.Validate(); err != nil {
+		panic("sdk: " + err.Error())
+	}
+	mj, err := json.Marshal(m)
+	if err != nil {
+		panic("sdk: manifest: " + err.Error())
+	}
+	registered = &plugin{
+		manifest: mj,
+		kind:     kind,
+		call: func(raw []byte) abi.Output {
+			var in abi.Input
+			if err := json.Unmarshal(raw, &in); err != nil {
+				return errorOutput(kind, "input: %v", err)
+			}
+			cfg, err := decodeConfig[C](in.Config)
+			if err != nil {
+				return errorOutput(kind, "config: %v", err)
+			}
+			return safeCall(kind, func() Output {
+				return fn(Context{CallContext: in.Context, Secrets: in.Secrets}, cfg)
+			})
+		},
+		validate: func(raw []byte) abi.Validation {
+			var in abi.Input
+			if err := json.Unmarshal(raw, &in); err != nil {
+				return abi.Validation{Errors: []abi.FieldError{{Message: "input: " + err.Error()}}}
+			}
+			if _, err := decodeConfig[C](in.Config); err != nil {
+				return abi.Validation{Errors: []abi.FieldError{{Message: err.Error()}}}
+			}
+			return abi.Validation{}
+		},
+	}
+}
+
+// decodeConfig decodes and, when C implements Validator, validates.
+func decodeConfig[C any](raw json.RawMessage) (C, error) {
+	var cfg C
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &cfg); err != nil {
+			return cfg, err
+		}
+	}
+	var v any = cfg
+	if _, ok := v.(Validator); !ok {
+		v = &cfg
+	}
+	if val, ok := v.(Validator); ok {
+		if err := val.Validate(); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, nil
+}
+
+// safeCall turns a panic in the author's code into an error result: the
+// Go runtime is still sound after a recovered panic, so the instance may be
+// reused, and the user sees why the check could not decide.
+func safeCall(kind abi.Kind, fn func() Output) (out Output) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = errorOutput(kind, "plugin panicked: %v", r)
+		}
+	}()
+	return fn()
+}
+
+// errorOutput is the result of a call the plugin could not carry out:
+// unknown for a check (it could not decide), failed for a reaction.
+func errorOutput(kind abi.Kind, format string, args ...any) Output {
+	if kind == abi.KindReaction {
+		return Output{Status: abi.StatusFailed, Message: fmt.Sprintf(format, args...)}
+	}
+	return Output{Status: abi.StatusUnknown, Message: fmt.Sprintf(format, args...)}
+}
