@@ -58,7 +58,8 @@ type Reactions interface {
 	SetReactionLastRun(ctx context.Context, id string, at time.Time) error
 }
 
-// HistoryQuery selects history rows of one monitor, newest first.
+// HistoryQuery selects history rows of one monitor, newest first. Order
+// and bounds use each row's FinishedAt (ScheduledAt when FinishedAt is zero).
 type HistoryQuery struct {
 	Since  time.Time // inclusive; zero = no bound
 	Before time.Time // exclusive; zero = no bound
