@@ -15,7 +15,6 @@ type Job struct {
 	Version     string          `json:"version,omitempty"`
 	Config      json.RawMessage `json:"config,omitempty"`
 	ScheduledAt time.Time       `json:"scheduled_at"`
-	// Deadline is when the result stops being useful; brokers re-send a job
-	// whose worker died once it passes, workers give up at it.
-	Deadline time.Time `json:"deadline"`
+	// Timeout bounds one run of the check, host functions included.
+	Timeout Duration `json:"timeout"`
 }

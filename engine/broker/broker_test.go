@@ -1,0 +1,225 @@
+package broker
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+func freeEndpoint(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprintf("tcp://127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+}
+
+type rig struct {
+	front, back string
+	prod        *Producer
+	name        string
+}
+
+func startBroker(t *testing.T, limit int) *rig {
+	t.Helper()
+	r := &rig{front: freeEndpoint(t), back: freeEndpoint(t), name: t.Name()}
+	b, err := New(Config{Name: r.name, Frontend: r.front, Backend: r.back, QueueLimit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	p, err := NewProducer(r.front)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.prod = p
+	t.Cleanup(func() {
+		p.Close()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("broker: %v", err)
+		}
+	})
+	return r
+}
+
+func (r *rig) send(t *testing.T, n int, deadline time.Duration) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		m := Message{ID: fmt.Sprintf("m%d", i), Deadline: time.Now().Add(deadline), Payload: []byte(fmt.Sprint(i))}
+		if err := r.prod.Send(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// collector records which consumer handled which message.
+type collector struct {
+	mu   sync.Mutex
+	seen map[string][]string
+	all  chan string
+}
+
+func newCollector() *collector {
+	return &collector{seen: map[string][]string{}, all: make(chan string, 10000)}
+}
+
+func (c *collector) handler(name string, delay time.Duration) Handler {
+	return func(ctx context.Context, m Message) {
+		time.Sleep(delay)
+		c.mu.Lock()
+		c.seen[m.ID] = append(c.seen[m.ID], name)
+		c.mu.Unlock()
+		c.all <- m.ID
+	}
+}
+
+func (c *collector) wait(t *testing.T, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.After(within)
+	for i := 0; i < n; i++ {
+		select {
+		case <-c.all:
+		case <-deadline:
+			t.Fatalf("got %d of %d messages within %s (recv %v sent %v done %v queued %v)", i, n, within, testutil.ToFloat64(mReceived.WithLabelValues(t.Name())),
+				testutil.ToFloat64(mSent.WithLabelValues(t.Name())), testutil.ToFloat64(mDone.WithLabelValues(t.Name())), testutil.ToFloat64(mQueued.WithLabelValues(t.Name())))
+		}
+	}
+}
+
+func consume(t *testing.T, backend string, conc int, h Handler) context.CancelFunc {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := Consume(ctx, ConsumerConfig{Backend: backend, Concurrency: conc}, h); err != nil {
+			t.Errorf("consume: %v", err)
+		}
+	}()
+	stop := func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return stop
+}
+
+// Every message reaches exactly one consumer, and both consumers share
+// the load.
+func TestDeliversEachMessageOnceAcrossConsumers(t *testing.T) {
+	r := startBroker(t, 10000)
+	c := newCollector()
+	consume(t, r.back, 4, c.handler("a", time.Millisecond))
+	consume(t, r.back, 4, c.handler("b", time.Millisecond))
+	const n = 2000
+	r.send(t, n, time.Minute)
+	c.wait(t, n, 20*time.Second)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	per := map[string]int{}
+	for id, who := range c.seen {
+		if len(who) != 1 {
+			t.Errorf("%s handled %d times: %v", id, len(who), who)
+		}
+		per[who[0]]++
+	}
+	if len(c.seen) != n {
+		t.Fatalf("handled %d distinct messages, want %d", len(c.seen), n)
+	}
+	if per["a"] < n/10 || per["b"] < n/10 {
+		t.Errorf("load not shared: %v", per)
+	}
+}
+
+// A consumer that takes a job and dies without answering does not strand
+// it: once it misses its heartbeats the job goes to a live consumer.
+func TestJobOfDeadConsumerIsResent(t *testing.T) {
+	r := startBroker(t, 1000)
+	// A raw peer that asks for one job, takes it and vanishes.
+	dead, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = dead.SetLinger(0)
+	if err := dead.Connect(r.back); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dead.SendMessage(cmdReady, "1"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // let READY arrive before the job
+	r.send(t, 1, time.Minute)
+	_ = dead.SetRcvtimeo(5 * time.Second)
+	for {
+		parts, err := dead.RecvMessage(0)
+		if err != nil {
+			t.Fatalf("dead peer did not get the job: %v", err)
+		}
+		if parts[0] == cmdJob {
+			break
+		}
+	}
+	dead.Close()
+
+	c := newCollector()
+	consume(t, r.back, 1, c.handler("live", 0))
+	c.wait(t, 1, (Liveness+3)*Heartbeat)
+	if got := testutil.ToFloat64(mResent.WithLabelValues(r.name)); got != 1 {
+		t.Errorf("resent counter = %v, want 1", got)
+	}
+}
+
+// With nobody consuming, the queue stops at its limit and counts drops
+// instead of growing; what it kept is delivered once a consumer comes.
+func TestBoundedQueueCountsDrops(t *testing.T) {
+	r := startBroker(t, 10)
+	r.send(t, 25, time.Minute)
+	deadline := time.Now().Add(5 * time.Second)
+	for testutil.ToFloat64(mDropped.WithLabelValues(r.name)) < 15 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := testutil.ToFloat64(mDropped.WithLabelValues(r.name)); got != 15 {
+		t.Fatalf("dropped = %v, want 15", got)
+	}
+	c := newCollector()
+	consume(t, r.back, 2, c.handler("late", 0))
+	c.wait(t, 10, 5*time.Second)
+	select {
+	case id := <-c.all:
+		t.Fatalf("got an 11th message %s", id)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// A consumer never holds more jobs than its concurrency.
+func TestConsumerNeverExceedsConcurrency(t *testing.T) {
+	r := startBroker(t, 1000)
+	var mu sync.Mutex
+	running, peak := 0, 0
+	c := newCollector()
+	inner := c.handler("x", 5*time.Millisecond)
+	consume(t, r.back, 3, func(ctx context.Context, m Message) {
+		mu.Lock()
+		running++
+		if running > peak {
+			peak = running
+		}
+		mu.Unlock()
+		inner(ctx, m)
+		mu.Lock()
+		running--
+		mu.Unlock()
+	})
+	r.send(t, 100, time.Minute)
+	c.wait(t, 100, 10*time.Second)
+	if peak > 3 {
+		t.Fatalf("peak concurrency %d > 3", peak)
+	}
+}

@@ -1,0 +1,197 @@
+package broker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+)
+
+// Handler processes one message. It must honour ctx; the broker re-sends
+// the message to someone else if the handler's process dies first.
+type Handler func(ctx context.Context, m Message)
+
+// ConsumerConfig of a worker or actioner connection to a broker backend.
+type ConsumerConfig struct {
+	Backend     string
+	Concurrency int
+	Logger      *slog.Logger
+}
+
+var inprocSeq atomic.Int64
+
+// Consume connects to a broker and runs handler for each message, at most
+// Concurrency at a time, until ctx ends. It then waits for running
+// handlers and reports them done before returning.
+func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
+	if cfg.Concurrency < 1 {
+		cfg.Concurrency = 1
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	sock, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		return fmt.Errorf("creating consumer socket: %w", err)
+	}
+	defer sock.Close()
+	_ = sock.SetLinger(time.Second)
+	_ = sock.SetRcvhwm(0)
+	_ = sock.SetSndhwm(0)
+	if err := sock.Connect(cfg.Backend); err != nil {
+		return fmt.Errorf("connecting consumer to %s: %w", cfg.Backend, err)
+	}
+
+	// Handlers finish on their own goroutines, but only this goroutine may
+	// touch sock. They report through an inproc pair that the poll loop
+	// watches, so a finished job frees its slot at once instead of at the
+	// next poll timeout.
+	endpoint := fmt.Sprintf("inproc://runbook-consumer-%d", inprocSeq.Add(1))
+	doneRx, err := zmq.NewSocket(zmq.PULL)
+	if err != nil {
+		return fmt.Errorf("creating done socket: %w", err)
+	}
+	defer doneRx.Close()
+	if err := doneRx.Bind(endpoint); err != nil {
+		return fmt.Errorf("binding %s: %w", endpoint, err)
+	}
+	doneCh := make(chan string, cfg.Concurrency)
+	fwdDone := make(chan struct{})
+	go forwardDone(endpoint, doneCh, fwdDone)
+
+	jobs := make(chan Message, cfg.Concurrency)
+	var busy atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < cfg.Concurrency; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range jobs {
+				handler(ctx, m)
+				busy.Add(-1)
+				doneCh <- m.ID
+			}
+		}()
+	}
+
+	c := &consumerLoop{sock: sock, conc: cfg.Concurrency, busy: &busy, log: log}
+	c.send(cmdReady, strconv.Itoa(cfg.Concurrency))
+	poller := zmq.NewPoller()
+	poller.Add(sock, zmq.POLLIN)
+	poller.Add(doneRx, zmq.POLLIN)
+	var backlog []Message
+	lastHeard, lastBeat := time.Now(), time.Now()
+	for ctx.Err() == nil {
+		polled, err := poller.Poll(Heartbeat / 4)
+		if err != nil && zmq.AsErrno(err) != zmq.Errno(4) {
+			log.Error("consumer poll", "err", err)
+			break
+		}
+		for _, p := range polled {
+			switch p.Socket {
+			case sock:
+				lastHeard = time.Now()
+				backlog = append(backlog, c.recvJobs()...)
+			case doneRx:
+				c.sendDone(doneRx)
+			}
+		}
+		// More jobs than slots can arrive when a READY crossed a JOB on the
+		// wire; they wait here rather than being refused.
+		for len(backlog) > 0 {
+			select {
+			case jobs <- backlog[0]:
+				busy.Add(1)
+				backlog = backlog[1:]
+				continue
+			default:
+			}
+			break
+		}
+		now := time.Now()
+		if now.Sub(lastBeat) >= Heartbeat {
+			lastBeat = now
+			c.send(cmdHB)
+		}
+		if now.Sub(lastHeard) > Liveness*Heartbeat {
+			// The broker is silent (restarted, or the network blinked): tell
+			// it again how many slots we have, as it may have forgotten us.
+			lastHeard = now
+			free := cfg.Concurrency - int(busy.Load()) - len(backlog)
+			if free < 0 {
+				free = 0
+			}
+			log.Info("broker silent, re-announcing", "free", free)
+			c.send(cmdReady, strconv.Itoa(free))
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	close(doneCh)
+	<-fwdDone
+	c.sendDone(doneRx)
+	return nil
+}
+
+type consumerLoop struct {
+	sock *zmq.Socket
+	conc int
+	busy *atomic.Int64
+	log  *slog.Logger
+}
+
+func (c *consumerLoop) send(parts ...string) {
+	if _, err := c.sock.SendMessage(parts); err != nil {
+		c.log.Warn("consumer send", "verb", parts[0], "err", err)
+	}
+}
+
+func (c *consumerLoop) recvJobs() []Message {
+	var out []Message
+	for {
+		parts, err := c.sock.RecvMessageBytes(zmq.DONTWAIT)
+		if err != nil {
+			return out
+		}
+		if len(parts) == 3 && string(parts[0]) == cmdJob {
+			out = append(out, Message{ID: string(parts[1]), Payload: parts[2]})
+		}
+	}
+}
+
+// sendDone batches every finished id into one DONE message.
+func (c *consumerLoop) sendDone(rx *zmq.Socket) {
+	ids := []string{cmdDone}
+	for {
+		id, err := rx.Recv(zmq.DONTWAIT)
+		if err != nil {
+			break
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) > 1 {
+		c.send(ids...)
+	}
+}
+
+func forwardDone(endpoint string, in <-chan string, finished chan<- struct{}) {
+	defer close(finished)
+	tx, err := zmq.NewSocket(zmq.PUSH)
+	if err != nil {
+		for range in {
+		}
+		return
+	}
+	defer tx.Close()
+	_ = tx.SetLinger(0)
+	_ = tx.Connect(endpoint)
+	for id := range in {
+		_, _ = tx.Send(id, 0)
+	}
+}

@@ -1,0 +1,24 @@
+// Package broker is the ZeroMQ plumbing between Runbook's components: the
+// monitor broker (control → workers) and the action broker (workers and
+// bridge → actioners) are the same device with different names.
+//
+// Producers PUSH messages to the broker's frontend (a PULL socket). Each
+// message is three frames: id, re-send deadline (unix ms), payload.
+//
+// Consumers connect a DEALER to the backend (a ROUTER) and ask for work:
+//
+//	consumer → broker   READY n      "I have n free slots" (absolute; sent
+//	                                  on connect and when the broker was
+//	                                  silent too long, e.g. it restarted)
+//	consumer → broker   DONE id      job finished; frees one slot
+//	consumer → broker   HB           I am alive
+//	broker → consumer   JOB id pl    a job, sent only against a free slot
+//	broker → consumer   HB           I am alive
+//
+// Because work is only sent against announced slots, a slow consumer is
+// never buried and a dead one strands at most the jobs it held: those are
+// re-sent when it misses three heartbeats or, if it stays alive but never
+// answers, when their deadline passes. Jobs waiting for a free slot sit in
+// a bounded queue; past its limit new jobs are dropped and counted, never
+// kept in unbounded memory.
+package broker

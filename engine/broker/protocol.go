@@ -1,0 +1,27 @@
+package broker
+
+import "time"
+
+// Frame verbs of the backend protocol.
+const (
+	cmdReady = "READY"
+	cmdDone  = "DONE"
+	cmdHB    = "HB"
+	cmdJob   = "JOB"
+)
+
+// Heartbeat is how often both sides say they are alive; a peer silent for
+// Liveness beats is taken for dead.
+const (
+	Heartbeat = time.Second
+	Liveness  = 3
+)
+
+// Message is one unit of work moving through a broker.
+type Message struct {
+	ID string
+	// Deadline is when the broker re-sends the message if no consumer has
+	// said DONE by then.
+	Deadline time.Time
+	Payload  []byte
+}
