@@ -7,6 +7,7 @@ package zones
 //	rb:{zone}:monitor:{id}     string  monitor JSON, as the bridge applied it
 //	rb:{zone}:reaction:{id}    string  reaction JSON
 //	rb:{zone}:schedule         zset    monitor id → next due time (unix ms)
+//	rb:{zone}:intervals        hash    monitor id → interval (ms)
 //	rb:{zone}:counters:{id}    hash    status, failcount, successcount
 //	rb:{zone}:lastrun:{id}     string  reaction's last run (unix ms)
 //	rb:{zone}:wb:history       list    history rows written behind (JSON)
@@ -23,6 +24,7 @@ func KeysFor(zone string) Keys { return Keys{prefix: "rb:" + zone + ":"} }
 func (k Keys) Monitor(id string) string  { return k.prefix + "monitor:" + id }
 func (k Keys) Reaction(id string) string { return k.prefix + "reaction:" + id }
 func (k Keys) Schedule() string          { return k.prefix + "schedule" }
+func (k Keys) Intervals() string         { return k.prefix + "intervals" }
 func (k Keys) Counters(id string) string { return k.prefix + "counters:" + id }
 func (k Keys) LastRun(id string) string  { return k.prefix + "lastrun:" + id }
 func (k Keys) Heartbeat() string         { return k.prefix + "heartbeat" }

@@ -1,0 +1,129 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/zones"
+)
+
+// Sender takes jobs to the monitor broker (a *broker.Producer).
+type Sender interface {
+	Send(broker.Message) error
+}
+
+// Control claims due monitors of one zone and sends their jobs.
+type Control struct {
+	Zone   string
+	Redis  redis.UniversalClient
+	Sender Sender
+	Tick   time.Duration
+	Batch  int
+	Logger *slog.Logger
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// Run claims and sends until ctx ends. A Redis outage is logged and
+// retried each tick: runs missed meanwhile are skipped, not replayed.
+func (c *Control) Run(ctx context.Context) error {
+	if c.Tick <= 0 {
+		c.Tick = 50 * time.Millisecond
+	}
+	if c.Batch <= 0 {
+		c.Batch = 1000
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	log := c.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("zone", c.Zone, "component", "control")
+	keys := zones.KeysFor(c.Zone)
+	t := time.NewTicker(c.Tick)
+	defer t.Stop()
+	var lastErr string
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		// Drain everything due before sleeping again: a backlog after an
+		// outage clears in one tick, batch by batch.
+		for ctx.Err() == nil {
+			n, err := c.round(ctx, keys, log)
+			if err != nil {
+				if err.Error() != lastErr {
+					log.Error("control round failed", "err", err)
+					lastErr = err.Error()
+				}
+				break
+			}
+			lastErr = ""
+			if n < c.Batch {
+				break
+			}
+		}
+	}
+}
+
+func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) (int, error) {
+	now := c.Now()
+	claims, err := claimDue(ctx, c.Redis, keys, now, c.Batch)
+	if err != nil {
+		return 0, err
+	}
+	for _, cl := range claims {
+		mClaimed.WithLabelValues(c.Zone).Inc()
+		mLateness.WithLabelValues(c.Zone).Observe(now.Sub(cl.scheduled).Seconds())
+		msg, err := c.job(cl)
+		if err == nil {
+			err = c.Sender.Send(msg)
+		}
+		if err != nil {
+			mFailed.WithLabelValues(c.Zone).Inc()
+			log.Error("sending job", "monitor", cl.id, "err", err)
+			continue
+		}
+		mSent.WithLabelValues(c.Zone).Inc()
+	}
+	return len(claims), nil
+}
+
+func (c *Control) job(cl claim) (broker.Message, error) {
+	var m engine.Monitor
+	if err := json.Unmarshal(cl.monitor, &m); err != nil {
+		return broker.Message{}, fmt.Errorf("decoding monitor %s from redis: %w", cl.id, err)
+	}
+	timeout := m.Timeout.D()
+	if timeout <= 0 {
+		timeout = engine.DefaultTimeout
+	}
+	j := engine.Job{
+		ID:          engine.ResultID(m.ID, c.Zone, cl.scheduled),
+		MonitorID:   m.ID,
+		Zone:        c.Zone,
+		Check:       m.Check,
+		Version:     m.Version,
+		Config:      m.Config,
+		ScheduledAt: cl.scheduled,
+		Timeout:     engine.Duration(timeout),
+	}
+	payload, err := json.Marshal(j)
+	if err != nil {
+		return broker.Message{}, fmt.Errorf("encoding job for %s: %w", m.ID, err)
+	}
+	// A worker that takes the job and dies is noticed by heartbeats; the
+	// deadline covers one that stays alive but never answers.
+	return broker.Message{ID: j.ID, Deadline: c.Now().Add(timeout + 5*time.Second), Payload: payload}, nil
+}

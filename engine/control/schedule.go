@@ -1,0 +1,119 @@
+package control
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/runbookhq/runbook/zones"
+)
+
+// FirstDue is the first slot at or after now for a monitor: slots sit at a
+// fixed phase within the interval, chosen by hashing the id.
+func FirstDue(id string, interval time.Duration, now time.Time) time.Time {
+	iv := interval.Milliseconds()
+	if iv <= 0 {
+		return now
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	phase := int64(h.Sum64() % uint64(iv))
+	n := now.UnixMilli()
+	due := n - ((n-phase)%iv+iv)%iv // latest slot <= now
+	if due < n {
+		due += iv
+	}
+	return time.UnixMilli(due)
+}
+
+// Schedule puts a monitor on the zone's schedule, or updates its interval.
+// A monitor already scheduled keeps its next slot when its interval is
+// unchanged (the bridge applies the same entry more than once).
+func Schedule(ctx context.Context, rdb redis.Cmdable, keys zones.Keys, id string, interval time.Duration, now time.Time) error {
+	ms := interval.Milliseconds()
+	prev, err := rdb.HGet(ctx, keys.Intervals(), id).Int64()
+	if err != nil && err != redis.Nil {
+		return fmt.Errorf("scheduling %s: %w", id, err)
+	}
+	_, err = rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, keys.Intervals(), id, ms)
+		due := float64(FirstDue(id, interval, now).UnixMilli())
+		if prev == ms {
+			p.ZAddNX(ctx, keys.Schedule(), redis.Z{Score: due, Member: id})
+		} else {
+			p.ZAdd(ctx, keys.Schedule(), redis.Z{Score: due, Member: id})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("scheduling %s: %w", id, err)
+	}
+	return nil
+}
+
+// Unschedule takes a monitor off the zone's schedule (deleted, paused or
+// moved to other zones).
+func Unschedule(ctx context.Context, rdb redis.Cmdable, keys zones.Keys, id string) error {
+	_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZRem(ctx, keys.Schedule(), id)
+		p.HDel(ctx, keys.Intervals(), id)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("unscheduling %s: %w", id, err)
+	}
+	return nil
+}
+
+// claimScript pops due monitors and moves each to its next slot in one
+// atomic step. Missed slots (control was down) are skipped, not replayed
+// in a burst: the next slot is the first one after now on the same phase.
+// It returns id, scheduled ms, monitor JSON for each claim; a monitor whose
+// JSON is gone is dropped from the schedule.
+var claimScript = redis.NewScript(`
+local now = tonumber(ARGV[1])
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, id in ipairs(due) do
+  local score = tonumber(redis.call('ZSCORE', KEYS[1], id))
+  local iv = tonumber(redis.call('HGET', KEYS[2], id))
+  local cfg = redis.call('GET', ARGV[3] .. id)
+  if (not iv) or iv <= 0 or (not cfg) then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+  else
+    local nxt = score + (math.floor((now - score) / iv) + 1) * iv
+    redis.call('ZADD', KEYS[1], 'XX', nxt, id)
+    table.insert(out, id)
+    table.insert(out, string.format('%d', score))
+    table.insert(out, cfg)
+  end
+end
+return out
+`)
+
+// claim is one due run.
+type claim struct {
+	id        string
+	scheduled time.Time
+	monitor   []byte
+}
+
+func claimDue(ctx context.Context, rdb redis.Scripter, keys zones.Keys, now time.Time, batch int) ([]claim, error) {
+	res, err := claimScript.Run(ctx, rdb,
+		[]string{keys.Schedule(), keys.Intervals()},
+		now.UnixMilli(), batch, keys.Monitor("")).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("claiming due monitors: %w", err)
+	}
+	out := make([]claim, 0, len(res)/3)
+	for i := 0; i+2 < len(res); i += 3 {
+		var ms int64
+		fmt.Sscan(res[i+1], &ms)
+		out = append(out, claim{id: res[i], scheduled: time.UnixMilli(ms), monitor: []byte(res[i+2])})
+	}
+	return out, nil
+}
