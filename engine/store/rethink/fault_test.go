@@ -44,7 +44,9 @@ func TestRefusedWritesAreUnavailable(t *testing.T) {
 		}},
 		{"AddEvents", func() error { return s.AddEvents(ctx, engine.Event{ID: "e1", MonitorID: "web"}) }},
 		{"AddReactionLogs", func() error { return s.AddReactionLogs(ctx, engine.ReactionLog{ID: "l1", MonitorID: "web"}) }},
-		{"Enqueue", func() error { return s.Enqueue(ctx, "z1", engine.QueueEntry{Op: engine.OpUpsertMonitor, ObjectID: "x"}) }},
+		{"Enqueue", func() error {
+			return s.Enqueue(ctx, "z1", engine.QueueEntry{Op: engine.OpUpsertMonitor, ObjectID: "x"})
+		}},
 		{"AckQueue", func() error { return s.AckQueue(ctx, "z1", "nope") }},
 		{"PutUser", func() error { return s.PutUser(ctx, store.User{ID: "u1", Email: "a@example.com"}) }},
 	}

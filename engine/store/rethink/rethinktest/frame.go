@@ -62,6 +62,11 @@ func parseQuery(payload []byte) (query, error) {
 	if len(raw) > 1 {
 		q.term = raw[1]
 	}
+	// Only START carries a term; the driver sends the others' optargs
+	// (STOP's noreply) second: [3, {"noreply": true}].
+	if m, ok := q.term.(map[string]any); ok && q.typ != p.Query_START && len(raw) == 2 {
+		q.term, q.opts = nil, m
+	}
 	if len(raw) > 2 {
 		if q.opts, ok = raw[2].(map[string]any); !ok {
 			return query{}, fmt.Errorf("global optargs are %T, want an object", raw[2])

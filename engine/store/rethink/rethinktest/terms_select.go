@@ -396,7 +396,7 @@ func termLimit(e *evaluator, args []any, _ map[string]any) (any, error) {
 	}
 	out := *in
 	out.whole = false
-	if int(n) < len(in.rows) && n < math.MaxInt32 {
+	if n < float64(len(in.rows)) {
 		out.rows = in.rows[:int(n)]
 	}
 	return &out, nil
