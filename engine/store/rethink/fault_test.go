@@ -169,3 +169,26 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 		t.Errorf("write after the server went away: got %v, want store.ErrUnavailable", err)
 	}
 }
+
+// TestCloseEndsWatches: closing the store closes its watch channels.
+func TestCloseEndsWatches(t *testing.T) {
+	_, s := faultStore(t)
+	ch, err := s.WatchQueue(testCtx(t), "z1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-deadline:
+			t.Fatal("watch channel still open after Close")
+		}
+	}
+}

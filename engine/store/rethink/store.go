@@ -3,6 +3,7 @@ package rethink
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	r "gopkg.in/rethinkdb/rethinkdb-go.v6"
 
@@ -15,6 +16,9 @@ type Store struct {
 	sess *r.Session
 	db   r.Term
 	ids  *idSource
+	// closed ends watches when the store closes.
+	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 var _ store.Store = (*Store)(nil)
@@ -41,7 +45,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, wrap(ctx, fmt.Sprintf("connect to rethinkdb at %v", opts.Addresses), err)
 	}
-	s := &Store{opts: opts, sess: sess, db: r.DB(opts.Database), ids: newIDSource()}
+	s := &Store{opts: opts, sess: sess, db: r.DB(opts.Database), ids: newIDSource(), closed: make(chan struct{})}
 	if err := s.ensureSchema(ctx); err != nil {
 		_ = sess.Close()
 		return nil, err
@@ -51,6 +55,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 
 // Close closes the connection pool; open watches end.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
 	if err := s.sess.Close(); err != nil {
 		return fmt.Errorf("close rethinkdb session: %w", err)
 	}

@@ -12,14 +12,26 @@ import (
 // (coalesced) on every new entry. The feed is live when WatchQueue returns,
 // so an entry added after it returns is never missed. If the server drops
 // the feed, it is re-opened and one signal is sent, since entries may have
-// arrived meanwhile. The channel closes when ctx ends.
+// arrived meanwhile. The channel closes when ctx ends or the store closes.
 func (s *Store) WatchQueue(ctx context.Context, zone string) (<-chan struct{}, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-s.closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	cur, err := s.openFeed(ctx, zone)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	ch := make(chan struct{}, 1)
-	go s.follow(ctx, zone, cur, ch)
+	go func() {
+		defer cancel()
+		s.follow(ctx, zone, cur, ch)
+	}()
 	return ch, nil
 }
 
