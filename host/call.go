@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/runbookhq/runbook/host/abi"
@@ -69,19 +70,21 @@ func (p *plugin) run(ctx context.Context, in abi.Input) (abi.Output, error) {
 // invoke runs one export on a pooled instance under the plugin's deadline
 // and discards the instance on any failure.
 func (p *plugin) invoke(ctx context.Context, export string, input []byte, config json.RawMessage) ([]byte, error) {
-	timeout := time.Duration(p.limits.TimeoutMS) * time.Millisecond
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	inst, err := p.pool.get(cctx)
+	// Waiting for a free instance is bounded by the caller's context only;
+	// the plugin's time limit starts when its code does.
+	inst, err := p.pool.get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("plugin %s: wait for an instance: %w", p.entry.Name, err)
 	}
+	timeout := time.Duration(p.limits.TimeoutMS) * time.Millisecond
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	st := &callState{plugin: p, config: config}
 	b, err := inst.invoke(withCallState(cctx, st), inst.export(export), input, p.limits.OutputBytes)
 	if err != nil {
 		p.pool.discard(inst)
+		p.log.Warn("plugin call failed; instance discarded", "export", export, "err", err)
 		err = p.explain(cctx, export, err, timeout)
-		p.log.Warn("plugin call failed; instance discarded", "err", err)
 		return nil, err
 	}
 	p.pool.put(inst)
@@ -103,8 +106,19 @@ func (p *plugin) explain(ctx context.Context, export string, err error, timeout 
 			return fmt.Errorf("plugin %s: %s: module exited with code %d (a panic in Go exits 2)", p.entry.Name, export, exit.ExitCode())
 		}
 	}
-	return fmt.Errorf("plugin %s: %s: %w", p.entry.Name, export, err)
+	return fmt.Errorf("plugin %s: %s trapped: %w", p.entry.Name, export, trapError{err})
 }
+
+// trapError keeps wazero's error for errors.As/Is but shows only its first
+// line: the wasm stack trace goes to the log, not into a monitor's message.
+type trapError struct{ err error }
+
+func (e trapError) Error() string {
+	s, _, _ := strings.Cut(e.err.Error(), "\n")
+	return s
+}
+
+func (e trapError) Unwrap() error { return e.err }
 
 // errorOutput is the Output recorded for a call that could not produce one.
 func errorOutput(kind abi.Kind, err error) abi.Output {

@@ -1,0 +1,9 @@
+package host_test
+
+import (
+	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
+)
+
+func TestMain(m *testing.M) { hosttest.Main(m) }
