@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/runbookhq/runbook/host/abi"
@@ -124,6 +125,7 @@ func (h *Host) Plugins() []PluginInfo {
 			for c := range p.allowed {
 				info.Allowed = append(info.Allowed, c)
 			}
+			slices.Sort(info.Allowed)
 			if p.pool != nil {
 				info.Instances, info.Idle = p.pool.stats()
 			}

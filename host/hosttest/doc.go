@@ -1,7 +1,7 @@
 // Package hosttest gives integration tests real plugins: it builds the
 // named plugins to .wasm once per test binary, writes a plugins.lock for
-// them, and starts a host.Host on it. All hosts in one test binary share a
-// compilation cache, so each module compiles once per process.
+// them, and starts a host.Host on it. All hosts share an on-disk
+// compilation cache (see Cache), so each module compiles once per machine.
 //
 //	func TestWorker(t *testing.T) {
 //		h := hosttest.New(t, "http-status")

@@ -42,12 +42,27 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Cache is the compilation cache every Host made here shares.
+// Cache is the compilation cache every Host made here shares. It lives on
+// disk (RUNBOOK_TEST_WASM_CACHE, default the user cache dir) so that later
+// test runs, and parallel test binaries, skip compiling: under -race a
+// module takes ~20 s to compile. wazero writes cache files atomically and
+// keys them by its own version and the module's bytes.
 func Cache() wazero.CompilationCache {
 	mu.Lock()
 	defer mu.Unlock()
 	if cache == nil {
-		cache = wazero.NewCompilationCache()
+		dir := os.Getenv("RUNBOOK_TEST_WASM_CACHE")
+		if dir == "" {
+			if base, err := os.UserCacheDir(); err == nil {
+				dir = filepath.Join(base, "runbook", "wazero-test")
+			}
+		}
+		if dir != "" {
+			cache, _ = wazero.NewCompilationCacheWithDir(dir)
+		}
+		if cache == nil {
+			cache = wazero.NewCompilationCache()
+		}
 	}
 	return cache
 }
