@@ -1,0 +1,189 @@
+package journal
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/store"
+)
+
+// ErrBusy means another flusher holds the zone's journal lock.
+var ErrBusy = errors.New("journal: another flusher holds the lock")
+
+const lockTTL = 30 * time.Second
+
+// trimIfOwner drops the n rows a flusher wrote, only while it still holds
+// the lock: a flusher whose lock expired mid-write must not trim rows a
+// successor has not seen (it may re-write ours; that is harmless).
+var trimIfOwner = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
+return 1
+`)
+
+// delLastRunIfSame removes a flushed lastrun unless a newer one arrived.
+var delLastRunIfSame = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if redis.call('HGET', KEYS[2], ARGV[2]) == ARGV[3] then redis.call('HDEL', KEYS[2], ARGV[2]) end
+return 1
+`)
+
+var unlock = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// Flush moves up to batch records of each kind to st. It returns how many
+// records reached the store; with ErrBusy another flusher is at work.
+func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, error) {
+	lockKey := j.keys.BehindLock()
+	token := newToken()
+	ok, err := j.rdb.SetNX(ctx, lockKey, token, lockTTL).Result()
+	if err != nil {
+		return 0, fmt.Errorf("journal %s: locking: %w", j.zone, err)
+	}
+	if !ok {
+		return 0, ErrBusy
+	}
+	defer unlock.Run(context.WithoutCancel(ctx), j.rdb, []string{lockKey}, token)
+
+	total := 0
+	steps := []func() (int, error){
+		func() (int, error) {
+			return drain(ctx, j, lockKey, token, j.keys.BehindHistory(), batch, func(rows []engine.Result) error {
+				return st.AddHistory(ctx, rows...)
+			})
+		},
+		func() (int, error) {
+			// Events carry the monitor's new status: the store's status
+			// only changes when an event says so, not once per check.
+			return drain(ctx, j, lockKey, token, j.keys.BehindEvents(), batch, func(rows []engine.Event) error {
+				if err := st.AddEvents(ctx, rows...); err != nil {
+					return err
+				}
+				for _, e := range rows {
+					if err := st.SetMonitorStatus(ctx, e.MonitorID, e.To, e.At); err != nil && !errors.Is(err, store.ErrNotFound) {
+						return err
+					}
+				}
+				return nil
+			})
+		},
+		func() (int, error) {
+			return drain(ctx, j, lockKey, token, j.keys.BehindReactionLogs(), batch, func(rows []engine.ReactionLog) error {
+				return st.AddReactionLogs(ctx, rows...)
+			})
+		},
+		func() (int, error) { return j.flushLastRun(ctx, st, lockKey, token) },
+	}
+	for _, step := range steps {
+		n, err := step()
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+func drain[T any](ctx context.Context, j *Journal, lockKey, token, key string, batch int, write func([]T) error) (int, error) {
+	raw, err := j.rdb.LRange(ctx, key, 0, int64(batch)-1).Result()
+	if err != nil {
+		return 0, fmt.Errorf("journal %s: reading %s: %w", j.zone, key, err)
+	}
+	if len(raw) == 0 {
+		return 0, nil
+	}
+	rows := make([]T, 0, len(raw))
+	for _, r := range raw {
+		var v T
+		if err := json.Unmarshal([]byte(r), &v); err != nil {
+			// Keep the bad row for a person to look at, out of the way.
+			j.rdb.RPush(ctx, key+":dead", r)
+			slog.Error("journal: undecodable row moved aside", "zone", j.zone, "key", key, "err", err)
+			continue
+		}
+		rows = append(rows, v)
+	}
+	if len(rows) > 0 {
+		if err := write(rows); err != nil {
+			return 0, fmt.Errorf("journal %s: writing %d rows of %s to the store: %w", j.zone, len(rows), key, err)
+		}
+	}
+	res, err := trimIfOwner.Run(ctx, j.rdb, []string{lockKey, key}, token, len(raw)).Int()
+	if err != nil {
+		return 0, fmt.Errorf("journal %s: trimming %s: %w", j.zone, key, err)
+	}
+	if res < 0 {
+		return 0, ErrBusy
+	}
+	return len(rows), nil
+}
+
+func (j *Journal) flushLastRun(ctx context.Context, st store.Store, lockKey, token string) (int, error) {
+	all, err := j.rdb.HGetAll(ctx, j.keys.BehindLastRun()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("journal %s: reading lastruns: %w", j.zone, err)
+	}
+	n := 0
+	for id, v := range all {
+		err := st.SetReactionLastRun(ctx, id, lastRunFrom(v))
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return n, fmt.Errorf("journal %s: writing lastrun of %s: %w", j.zone, id, err)
+		}
+		if _, err := delLastRunIfSame.Run(ctx, j.rdb, []string{lockKey, j.keys.BehindLastRun()}, token, id, v).Result(); err != nil {
+			return n, fmt.Errorf("journal %s: clearing lastrun of %s: %w", j.zone, id, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func newToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Run flushes every interval until ctx ends. Store outages are logged once
+// and retried; the journal holds the records meanwhile.
+func (j *Journal) Run(ctx context.Context, st store.Store, interval time.Duration, batch int, log *slog.Logger) {
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("zone", j.zone, "component", "journal")
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	failing := false
+	for {
+		for ctx.Err() == nil {
+			n, err := j.Flush(ctx, st, batch)
+			switch {
+			case err == nil && failing:
+				log.Info("store reachable again, journal draining")
+				failing = false
+			case err != nil && !errors.Is(err, ErrBusy) && !failing && ctx.Err() == nil:
+				log.Warn("store write failed, records stay in the journal (cache-only)", "err", err)
+				failing = true
+			}
+			mFlushed.WithLabelValues(j.zone).Add(float64(n))
+			if err != nil || n < batch {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

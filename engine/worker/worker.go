@@ -1,0 +1,96 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/abi"
+)
+
+// Sender takes results to the action broker (a *broker.Producer).
+type Sender interface {
+	Send(broker.Message) error
+}
+
+// Worker runs checks for one zone.
+type Worker struct {
+	Zone    string
+	Host    *host.Host
+	Results Sender
+	Logger  *slog.Logger
+}
+
+// Run consumes jobs from the monitor broker backend until ctx ends.
+func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error {
+	log := w.logger()
+	return broker.Consume(ctx, broker.ConsumerConfig{Backend: backend, Concurrency: concurrency, Logger: log},
+		func(ctx context.Context, m broker.Message) {
+			var j engine.Job
+			if err := json.Unmarshal(m.Payload, &j); err != nil {
+				mJobs.WithLabelValues(w.Zone, "malformed").Inc()
+				log.Error("dropping malformed job", "id", m.ID, "err", err)
+				return
+			}
+			res := w.Check(ctx, j)
+			if err := w.send(res); err != nil {
+				log.Error("sending result", "monitor", j.MonitorID, "err", err)
+			}
+		})
+}
+
+func (w *Worker) logger() *slog.Logger {
+	if w.Logger == nil {
+		return slog.Default()
+	}
+	return w.Logger
+}
+
+// Check runs one job. It always returns a result: a check that could not
+// run is "unknown" with the reason, never silently dropped.
+func (w *Worker) Check(ctx context.Context, j engine.Job) engine.Result {
+	timeout := j.Timeout.D()
+	if timeout <= 0 {
+		timeout = engine.DefaultTimeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	out, info, err := w.Host.Call(cctx, host.Call{
+		Plugin: j.Check, Version: j.Version, Kind: abi.KindCheck,
+		Input: abi.Input{Config: j.Config, Context: abi.CallContext{
+			MonitorID: j.MonitorID, Zone: j.Zone, ScheduledAt: j.ScheduledAt,
+		}},
+	})
+	res := engine.Result{
+		ID: j.ID, MonitorID: j.MonitorID, Zone: j.Zone, Source: engine.SourceCheck,
+		ScheduledAt: j.ScheduledAt, FinishedAt: time.Now(), Duration: engine.Duration(time.Since(start)),
+		Plugin: j.Check, Digest: info.Digest,
+	}
+	if err != nil {
+		res.Status, res.Message = engine.StatusUnknown, fmt.Sprintf("check %s could not run: %v", j.Check, err)
+		w.logger().Warn("check could not run", "monitor", j.MonitorID, "plugin", j.Check, "digest", info.Digest, "err", err)
+	} else if st, perr := engine.ParseStatus(out.Status); perr != nil {
+		res.Status, res.Message = engine.StatusUnknown, fmt.Sprintf("check %s returned %v", j.Check, perr)
+	} else {
+		res.Status, res.Message, res.Metrics = st, out.Message, out.Metrics
+	}
+	mJobs.WithLabelValues(w.Zone, string(res.Status)).Inc()
+	mDuration.WithLabelValues(w.Zone, j.Check).Observe(res.Duration.D().Seconds())
+	return res
+}
+
+func (w *Worker) send(res engine.Result) error {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encoding result: %w", err)
+	}
+	// Actioners may be busy running slow reactions; a minute before the
+	// broker gives the result to another one.
+	return w.Results.Send(broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: b})
+}
