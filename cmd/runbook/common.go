@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/engine/store/storeurl"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/zones"
+)
+
+// shared flags of the component commands.
+type common struct {
+	store    string
+	zoneDir  string
+	zoneFile string
+	lockFile string
+	cacheDir string
+	logJSON  bool
+	logLevel string
+}
+
+func (c *common) register(fs *flag.FlagSet, defaultStore string) {
+	fs.StringVar(&c.store, "store", defaultStore, "store: bolt:PATH or rethinkdb://USER:PASS@HOST:PORT/DB")
+	fs.StringVar(&c.zoneDir, "zones", "", "directory of zone files (*.yaml)")
+	fs.StringVar(&c.zoneFile, "zone", "", "one zone file")
+	fs.StringVar(&c.lockFile, "lock", "plugins.lock", "plugins.lock of the plugins this deployment may load")
+	fs.StringVar(&c.cacheDir, "wasm-cache", "", "directory for wazero's compilation cache (default: none)")
+	fs.BoolVar(&c.logJSON, "log-json", false, "log JSON lines instead of text")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+}
+
+func (c *common) logger() *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.logLevel))
+	o := &slog.HandlerOptions{Level: lvl}
+	if c.logJSON {
+		return slog.New(slog.NewJSONHandler(os.Stderr, o))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, o))
+}
+
+func (c *common) zones() ([]zones.Config, error) {
+	switch {
+	case c.zoneFile != "":
+		z, err := zones.LoadFile(c.zoneFile)
+		return []zones.Config{z}, err
+	case c.zoneDir != "":
+		return zones.LoadDir(c.zoneDir)
+	}
+	return nil, fmt.Errorf("name the zone with -zone FILE or -zones DIR")
+}
+
+func (c *common) openStore(ctx context.Context) (store.Store, error) {
+	if dir := filepath.Dir(trimScheme(c.store)); dir != "" {
+		_ = os.MkdirAll(dir, 0o700)
+	}
+	return storeurl.Open(ctx, c.store)
+}
+
+func trimScheme(u string) string {
+	if len(u) > 5 && u[:5] == "bolt:" {
+		return u[5:]
+	}
+	return ""
+}
+
+func (c *common) host(ctx context.Context, log *slog.Logger) (*host.Host, error) {
+	cfg := host.Config{LockFile: c.lockFile, Logger: log}
+	if c.cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(c.cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("opening wasm cache %s: %w", c.cacheDir, err)
+		}
+		cfg.Cache = cache
+	}
+	h, err := host.New(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("loading plugins from %s: %w", c.lockFile, err)
+	}
+	for _, p := range h.Plugins() {
+		if p.Err != nil {
+			log.Error("plugin not serving: its monitors report unknown", "plugin", p.Name, "version", p.Version, "digest", p.Digest, "err", p.Err)
+		}
+	}
+	return h, nil
+}

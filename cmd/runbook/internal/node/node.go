@@ -1,0 +1,176 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/runbookhq/runbook/bridge"
+	"github.com/runbookhq/runbook/engine/actioner"
+	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/engine/control"
+	"github.com/runbookhq/runbook/engine/journal"
+	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/engine/worker"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/web"
+	"github.com/runbookhq/runbook/zones"
+)
+
+// Role is one component.
+type Role string
+
+const (
+	RoleWeb      Role = "web"
+	RoleBridge   Role = "bridge"
+	RoleControl  Role = "control"
+	RoleBroker   Role = "broker"
+	RoleWorker   Role = "worker"
+	RoleActioner Role = "actioner"
+)
+
+// AllRoles is what `runbook up` runs.
+var AllRoles = []Role{RoleWeb, RoleBridge, RoleControl, RoleBroker, RoleWorker, RoleActioner}
+
+// Options of a node.
+type Options struct {
+	Roles []Role
+	Zones []zones.Config
+	Store store.Store
+	Host  *host.Host // needed by worker, actioner and web
+	// HTTPAddr serves the web (with RoleWeb).
+	HTTPAddr   string
+	SessionKey []byte
+	// MetricsAddr serves /metrics for roles without the web ("" = none).
+	MetricsAddr string
+	Logger      *slog.Logger
+	// Ready, when set, is called once every component has started.
+	Ready func()
+}
+
+func (o *Options) has(r Role) bool {
+	for _, x := range o.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Run starts the chosen components and blocks until ctx ends or one of
+// them fails, then stops the rest.
+func Run(ctx context.Context, o Options) error {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for _, z := range o.Zones {
+		if err := startZone(ctx, g, o, z); err != nil {
+			return err
+		}
+	}
+	if o.has(RoleWeb) {
+		names := make([]string, len(o.Zones))
+		for i, z := range o.Zones {
+			names[i] = z.Name
+		}
+		var v web.Validator
+		if o.Host != nil {
+			v = o.Host
+		}
+		srv := web.New(web.Config{Store: o.Store, Zones: names, Plugins: v, Logger: o.Logger, SessionKey: o.SessionKey})
+		srv.App().Get("/metrics", adaptMetrics())
+		g.Go(func() error { return srv.Listen(ctx, o.HTTPAddr) })
+	} else if o.MetricsAddr != "" {
+		g.Go(func() error { return serveMetrics(ctx, o.MetricsAddr) })
+	}
+	if o.Ready != nil {
+		o.Ready()
+	}
+	return g.Wait()
+}
+
+func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config) error {
+	log := o.Logger.With("zone", z.Name)
+	rdb := redis.NewClient(&redis.Options{Addr: z.Redis.Addr, Password: z.Redis.Password, DB: z.Redis.DB})
+	g.Go(func() error { <-ctx.Done(); return rdb.Close() })
+	j := journal.New(rdb, z.Name)
+
+	if o.has(RoleBroker) {
+		for _, bc := range []struct {
+			name string
+			cfg  zones.BrokerConfig
+		}{{"monitor", z.MonitorBroker}, {"action", z.ActionBroker}} {
+			b, err := broker.New(broker.Config{Name: bc.name, Frontend: bc.cfg.Frontend, Backend: bc.cfg.Backend, QueueLimit: bc.cfg.QueueLimit, Logger: log})
+			if err != nil {
+				return err
+			}
+			g.Go(func() error { return b.Run(ctx) })
+		}
+	}
+	producer := func(endpoint string) (*broker.Producer, error) {
+		p, err := broker.NewProducer(endpoint)
+		if err != nil {
+			return nil, err
+		}
+		g.Go(func() error { <-ctx.Done(); return p.Close() })
+		return p, nil
+	}
+	if o.has(RoleControl) {
+		p, err := producer(z.MonitorBroker.Frontend)
+		if err != nil {
+			return err
+		}
+		c := &control.Control{Zone: z.Name, Redis: rdb, Sender: p, Tick: z.Control.Tick.D(), Batch: z.Control.Batch, Logger: log}
+		g.Go(func() error { return c.Run(ctx) })
+	}
+	if o.has(RoleWorker) {
+		if o.Host == nil {
+			return fmt.Errorf("zone %s: the worker needs the plugin host", z.Name)
+		}
+		p, err := producer(z.ActionBroker.Frontend)
+		if err != nil {
+			return err
+		}
+		w := &worker.Worker{Zone: z.Name, Host: o.Host, Results: p, Logger: log}
+		g.Go(func() error { return w.Run(ctx, z.MonitorBroker.Backend, z.Worker.Concurrency) })
+	}
+	if o.has(RoleActioner) {
+		if o.Host == nil {
+			return fmt.Errorf("zone %s: the actioner needs the plugin host", z.Name)
+		}
+		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: o.Host, Logger: log}
+		g.Go(func() error { return a.Run(ctx, z.ActionBroker.Backend, z.Actioner.Concurrency) })
+		g.Go(func() error { j.Run(ctx, o.Store, 100*time.Millisecond, 1000, log); return nil })
+	}
+	if o.has(RoleBridge) {
+		p, err := producer(z.ActionBroker.Frontend)
+		if err != nil {
+			return err
+		}
+		b := &bridge.Bridge{Zone: z.Name, Store: o.Store, Redis: rdb, Actions: p, Logger: log}
+		g.Go(func() error { return b.Run(ctx) })
+		if !o.has(RoleActioner) {
+			// Someone must drain the journal; the lock makes sharing safe.
+			g.Go(func() error { j.Run(ctx, o.Store, time.Second, 1000, log); return nil })
+		}
+	}
+	return nil
+}
+
+func serveMetrics(ctx context.Context, addr string) error {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.Handler())
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+		return fmt.Errorf("serving metrics on %s: %w", addr, err)
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/runbookhq/runbook/bridge"
+)
+
+func cmdRepopulate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("repopulate", flag.ExitOnError)
+	var c common
+	c.register(fs, "bolt:./data/runbook.db")
+	_ = fs.Parse(args)
+	zs, err := c.zones()
+	if err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, z := range zs {
+		rdb := redis.NewClient(&redis.Options{Addr: z.Redis.Addr, Password: z.Redis.Password, DB: z.Redis.DB})
+		b := &bridge.Bridge{Zone: z.Name, Store: st, Redis: rdb, Logger: c.logger()}
+		m, r, err := b.Repopulate(ctx)
+		rdb.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("zone %s: %d monitors and %d reactions restored\n", z.Name, m, r)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
+)
+
+// roleCommand runs one component against zone files and a shared store:
+// the multi-process deployment (see docs/OPERATIONS.md).
+func roleCommand(role string) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
+		fs := flag.NewFlagSet(role, flag.ExitOnError)
+		var c common
+		c.register(fs, "bolt:./data/runbook.db")
+		httpAddr := fs.String("http", "127.0.0.1:8080", "address the web listens on")
+		metrics := fs.String("metrics", "", "address to serve /metrics on (components without the web)")
+		_ = fs.Parse(args)
+		log := c.logger().With("component", role)
+		zs, err := c.zones()
+		if err != nil {
+			return err
+		}
+		st, err := c.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		o := node.Options{Roles: []node.Role{node.Role(role)}, Zones: zs, Store: st, HTTPAddr: *httpAddr, MetricsAddr: *metrics, Logger: log}
+		if role == "worker" || role == "actioner" || role == "web" {
+			if o.Host, err = c.host(ctx, log); err != nil {
+				return err
+			}
+			defer o.Host.Close(context.Background())
+		}
+		return node.Run(ctx, o)
+	}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
+	"github.com/runbookhq/runbook/web"
+	"github.com/runbookhq/runbook/zones"
+	"github.com/runbookhq/runbook/zones/localredis"
+)
+
+// cmdUp runs the whole product in one process: what `make run` starts.
+func cmdUp(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("up", flag.ExitOnError)
+	var c common
+	data := fs.String("data", "./data", "directory for the embedded store, the private Redis and caches")
+	redisAddr := fs.String("redis", "", "use this Redis instead of starting a private one")
+	httpAddr := fs.String("http", "127.0.0.1:8080", "address the dashboard and API listen on")
+	zoneName := fs.String("zone-name", "local", "name of the one zone `up` runs")
+	admin := fs.String("admin-email", "admin@localhost", "email of the first admin, created on first start")
+	c.register(fs, "")
+	_ = fs.Parse(args)
+	if c.store == "" {
+		c.store = "bolt:" + filepath.Join(*data, "runbook.db")
+	}
+	if c.cacheDir == "" {
+		c.cacheDir = filepath.Join(*data, "wasm-cache")
+	}
+	log := c.logger()
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return fmt.Errorf("creating data dir: %w", err)
+	}
+
+	if *redisAddr == "" {
+		rs, err := localredis.Start(ctx, localredis.Options{Dir: filepath.Join(*data, "redis"), Persist: true})
+		if err != nil {
+			return err
+		}
+		defer rs.Stop()
+		*redisAddr = rs.Addr
+		log.Info("private redis-server started", "addr", rs.Addr, "dir", filepath.Join(*data, "redis"))
+	}
+	z := zones.Config{Name: *zoneName, Redis: zones.RedisConfig{Addr: *redisAddr}}
+	eps := make([]string, 4)
+	for i := range eps {
+		p, err := freePort()
+		if err != nil {
+			return err
+		}
+		eps[i] = fmt.Sprintf("tcp://127.0.0.1:%d", p)
+	}
+	z.MonitorBroker = zones.BrokerConfig{Frontend: eps[0], Backend: eps[1]}
+	z.ActionBroker = zones.BrokerConfig{Frontend: eps[2], Backend: eps[3]}
+	z.Normalize()
+	if err := z.Validate(); err != nil {
+		return err
+	}
+
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h, err := c.host(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer h.Close(context.Background())
+	first, err := web.Bootstrap(ctx, st, *admin)
+	if err != nil {
+		return err
+	}
+	key, err := sessionKey(filepath.Join(*data, "session.key"))
+	if err != nil {
+		return err
+	}
+	return node.Run(ctx, node.Options{
+		Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st, Host: h,
+		HTTPAddr: *httpAddr, SessionKey: key, Logger: log,
+		Ready: func() { printWelcome(*httpAddr, first) },
+	})
+}
+
+func printWelcome(addr string, first *web.FirstLogin) {
+	fmt.Printf("\nRunbook is up.\n  Dashboard: http://%s/\n", addr)
+	if first != nil {
+		fmt.Printf("  First login (shown once; change it): %s / %s\n  API token (shown once): %s\n", first.Email, first.Password, first.Token)
+		fmt.Printf("  Try: curl -H 'Authorization: Bearer %s' http://%s/api/v1/monitors\n", first.Token, addr)
+	} else {
+		fmt.Println("  Log in with the admin account created on first start.")
+	}
+	fmt.Println()
+}
+
+// sessionKey keeps dashboard sessions valid across restarts.
+func sessionKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("reading session key: %w", err)
+	}
+	b = make([]byte, 32)
+	_, _ = rand.Read(b)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("writing session key: %w", err)
+	}
+	return b, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
