@@ -13,8 +13,8 @@ package zones
 //	rb:{zone}:wb:history       list    history rows written behind (JSON)
 //	rb:{zone}:wb:events        list    events written behind (JSON)
 //	rb:{zone}:wb:reactionlogs  list    reaction logs written behind (JSON)
-//	rb:{zone}:wb:status        hash    monitor id → status JSON written behind
 //	rb:{zone}:wb:lastrun       hash    reaction id → lastrun written behind
+//	rb:{zone}:wb:lock          string  token of the flusher draining the journal
 //	rb:{zone}:heartbeat        zset    heartbeat monitor id → deadline (unix ms)
 type Keys struct{ prefix string }
 
@@ -33,8 +33,8 @@ func (k Keys) Heartbeat() string         { return k.prefix + "heartbeat" }
 func (k Keys) BehindHistory() string      { return k.prefix + "wb:history" }
 func (k Keys) BehindEvents() string       { return k.prefix + "wb:events" }
 func (k Keys) BehindReactionLogs() string { return k.prefix + "wb:reactionlogs" }
-func (k Keys) BehindStatus() string       { return k.prefix + "wb:status" }
 func (k Keys) BehindLastRun() string      { return k.prefix + "wb:lastrun" }
+func (k Keys) BehindLock() string         { return k.prefix + "wb:lock" }
 
 // MonitorPattern matches every monitor key of the zone (for repopulate).
 func (k Keys) MonitorPattern() string  { return k.prefix + "monitor:*" }

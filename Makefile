@@ -1,0 +1,47 @@
+# Runbook — see README.md. `make run` and `make test` are the two commands
+# that must always work on a fresh Debian machine.
+GO      ?= go
+BIN     := bin/runbook
+PLUGINS := build/plugins
+
+.PHONY: run test bench build plugins lock verify-lock deps vet fmt clean
+
+## run: install what is missing, build, and start everything (`runbook up`)
+run: deps build plugins
+	$(BIN) up
+
+## test: vet, race-enabled tests, and check plugins.lock matches the sources
+test: deps build plugins
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+	$(BIN) plugin verify
+
+## bench: every benchmark (figures go to docs/PERFORMANCE.md)
+bench: deps build plugins
+	$(GO) test -run='^$$' -bench=. -benchmem -timeout 30m ./...
+
+deps:
+	@.ci/install-deps
+
+build:
+	$(GO) build -o $(BIN) ./cmd/runbook
+
+## plugins: build every plugin under plugins/ to $(PLUGINS)/NAME.wasm
+plugins: build
+	$(BIN) plugin build -out $(PLUGINS)
+
+## lock: rebuild plugins and rewrite plugins.lock (commit the result)
+lock: plugins
+	$(BIN) plugin lock -dir $(PLUGINS)
+
+verify-lock: plugins
+	$(BIN) plugin verify
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin build
