@@ -4,14 +4,14 @@ GO      ?= go
 BIN     := bin/runbook
 PLUGINS := build/plugins
 
-.PHONY: run test bench build plugins lock verify-lock deps vet fmt clean
+.PHONY: run test bench build plugins lock verify-lock deps deps-test vet fmt clean
 
 ## run: install what is missing, build, and start everything (`runbook up`)
 run: deps build plugins
 	$(BIN) up
 
 ## test: vet, race-enabled tests, and check plugins.lock matches the sources
-test: deps build plugins
+test: deps-test build plugins
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(BIN) plugin verify
@@ -22,6 +22,10 @@ bench: deps build plugins
 
 deps:
 	@.ci/install-deps
+
+# Tests also drive a real browser and a real sshd.
+deps-test:
+	@.ci/install-deps chromium sshd
 
 build:
 	$(GO) build -o $(BIN) ./cmd/runbook

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"time"
 )
@@ -35,9 +36,14 @@ type Monitor struct {
 	// Grace is how late a heartbeat may be before the monitor fails.
 	Grace Duration `json:"grace,omitempty"`
 	// Timeout bounds one check run, host functions included.
-	Timeout   Duration  `json:"timeout,omitempty"`
-	Zones     []string  `json:"zones"`
-	Reactions []string  `json:"reactions,omitempty"`
+	Timeout   Duration `json:"timeout,omitempty"`
+	Zones     []string `json:"zones"`
+	Reactions []string `json:"reactions,omitempty"`
+	// Quorum is how many of the monitor's zones must report failed before
+	// the monitor counts as failed (default 1), so zones that disagree
+	// (one zone's network blinking) do not flap it.
+	Quorum    int       `json:"quorum,omitempty"`
+	Silences  []Silence `json:"silences,omitempty"`
 	Paused    bool      `json:"paused,omitempty"`
 	Status    Status    `json:"status"`
 	StatusAt  time.Time `json:"status_at,omitempty"`
@@ -111,6 +117,12 @@ func (m *Monitor) Validate() error {
 		if !ValidID(z) {
 			errs.Add("zones", "%q is not a valid zone name", z)
 		}
+	}
+	if m.Quorum < 0 || m.Quorum > len(m.Zones) {
+		errs.Add("quorum", "must be between 1 and the number of zones (%d), not %d", len(m.Zones), m.Quorum)
+	}
+	for i := range m.Silences {
+		errs = append(errs, m.Silences[i].Validate(fmt.Sprintf("silences[%d]", i))...)
 	}
 	for _, r := range m.Reactions {
 		if !ValidID(r) {
