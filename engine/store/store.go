@@ -26,6 +26,7 @@ type Store interface {
 	Records
 	Queues
 	Accounts
+	AccountsExt
 	Close() error
 }
 
