@@ -53,6 +53,12 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		}
 		o.Binary = p
 	}
+	// redis-server chdirs into --dir, so a relative log path would break.
+	dir, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("redis dir %s: %w", o.Dir, err)
+	}
+	o.Dir = dir
 	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating redis dir: %w", err)
 	}
