@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/web"
@@ -84,8 +86,24 @@ func cmdUp(ctx context.Context, args []string) error {
 	return node.Run(ctx, node.Options{
 		Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st, Host: h,
 		HTTPAddr: *httpAddr, SessionKey: key, Logger: log,
-		Ready: func() { printWelcome(*httpAddr, first) },
+		Ready: func() { go welcomeWhenServing(ctx, *httpAddr, first) },
 	})
+}
+
+// welcomeWhenServing prints the welcome once the dashboard answers, so the
+// URL is never printed for a server that failed to listen.
+func welcomeWhenServing(ctx context.Context, addr string, first *web.FirstLogin) {
+	c := &http.Client{Timeout: time.Second}
+	for ctx.Err() == nil {
+		if resp, err := c.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				printWelcome(addr, first)
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func printWelcome(addr string, first *web.FirstLogin) {
