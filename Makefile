@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/runbook
 PLUGINS := build/plugins
 
-.PHONY: run test bench build plugins lock verify-lock deps deps-test vet fmt clean
+.PHONY: run test bench build plugins lock verify-lock deps deps-test vet fmt clean as as-deps
 
 ## run: install what is missing, build, and start everything (`runbook up`)
 run: deps build plugins
@@ -31,7 +31,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/runbook
 
 ## plugins: build every plugin under plugins/ to $(PLUGINS)/NAME.wasm
-plugins: build
+plugins: build as
 	$(BIN) plugin build -out $(PLUGINS)
 
 ## lock: rebuild plugins and rewrite plugins.lock (commit the result)
@@ -40,6 +40,17 @@ lock: plugins
 
 verify-lock: plugins
 	$(BIN) plugin verify
+
+## as-deps: the AssemblyScript compiler, from sdk/assemblyscript/package-lock.json
+AS_DIR := sdk/assemblyscript
+as-deps: $(AS_DIR)/node_modules/.package-lock.json
+$(AS_DIR)/node_modules/.package-lock.json: $(AS_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || .ci/install-deps nodejs npm
+	cd $(AS_DIR) && npm ci --no-audit --no-fund
+
+## as: build the AssemblyScript example plugins to build/plugins-as/NAME.wasm
+as: as-deps
+	$(AS_DIR)/build.sh build/plugins-as
 
 vet:
 	$(GO) vet ./...
