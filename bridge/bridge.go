@@ -123,23 +123,9 @@ func (b *Bridge) Apply(ctx context.Context, e engine.QueueEntry) error {
 	keys := zones.KeysFor(b.Zone)
 	switch e.Op {
 	case engine.OpUpsertMonitor, engine.OpDeleteMonitor:
-		m, err := b.Store.GetMonitor(ctx, e.ObjectID)
-		if errors.Is(err, store.ErrNotFound) {
-			return b.dropMonitor(ctx, keys, e.ObjectID)
-		}
-		if err != nil {
-			return err
-		}
-		return b.putMonitor(ctx, keys, m)
+		return b.refreshMonitor(ctx, keys, e.ObjectID)
 	case engine.OpUpsertReaction, engine.OpDeleteReaction:
-		r, err := b.Store.GetReaction(ctx, e.ObjectID)
-		if errors.Is(err, store.ErrNotFound) {
-			return b.Redis.Del(ctx, keys.Reaction(e.ObjectID), keys.LastRun(e.ObjectID)).Err()
-		}
-		if err != nil {
-			return err
-		}
-		return b.putReaction(ctx, keys, r)
+		return b.refreshReaction(ctx, keys, e.ObjectID)
 	case engine.OpResult:
 		var res engine.Result
 		if err := json.Unmarshal(e.Payload, &res); err != nil {
@@ -153,6 +139,30 @@ func (b *Bridge) Apply(ctx context.Context, e engine.QueueEntry) error {
 		b.log().Warn("skipping entry this bridge does not know", "op", e.Op, "entry", e.ID)
 		return nil
 	}
+}
+
+// refreshMonitor makes the cache match the store's current monitor id,
+// whatever the entry that named it said.
+func (b *Bridge) refreshMonitor(ctx context.Context, keys zones.Keys, id string) error {
+	m, err := b.Store.GetMonitor(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return b.dropMonitor(ctx, keys, id)
+	}
+	if err != nil {
+		return err
+	}
+	return b.putMonitor(ctx, keys, m)
+}
+
+func (b *Bridge) refreshReaction(ctx context.Context, keys zones.Keys, id string) error {
+	r, err := b.Store.GetReaction(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return b.Redis.Del(ctx, keys.Reaction(id), keys.LastRun(id)).Err()
+	}
+	if err != nil {
+		return err
+	}
+	return b.putReaction(ctx, keys, r)
 }
 
 func (b *Bridge) putMonitor(ctx context.Context, keys zones.Keys, m engine.Monitor) error {
