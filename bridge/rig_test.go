@@ -202,4 +202,6 @@ func freeEndpoint(t *testing.T) string {
 
 func idN(i int) string { return fmt.Sprintf("m%03d", i) }
 
-func redisZ(member string) redis.Z { return redis.Z{Score: float64(time.Now().UnixMilli()), Member: member} }
+func redisZ(member string) redis.Z {
+	return redis.Z{Score: float64(time.Now().UnixMilli()), Member: member}
+}
