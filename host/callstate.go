@@ -66,7 +66,7 @@ func (e Env) CheckAddress(scheme, host, port string) error {
 
 func (st *callState) resolveTarget() (target, error) {
 	st.targetOnce.Do(func() {
-		st.target, st.targetErr = targetOf(st.plugin.manifest.Target, st.config)
+		st.target, st.targetErr = targetOf(st.plugin.manifest, st.config)
 	})
 	return st.target, st.targetErr
 }

@@ -6,18 +6,23 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/runbookhq/runbook/host/abi"
 )
 
 // target is the one network address a call may reach: the host and port
 // of the config field the manifest names. port "" means any port (the
-// field held a bare host name).
+// field held a bare host name and the manifest names no port field).
 type target struct {
 	host, port string
 }
 
-// targetOf reads the manifest's target field out of the call's config.
-func targetOf(field string, config json.RawMessage) (target, error) {
+// targetOf reads the manifest's target field (and port field, when it
+// names one) out of the call's config.
+func targetOf(m abi.Manifest, config json.RawMessage) (target, error) {
+	field := m.Target
 	if field == "" {
 		return target{}, errors.New("plugin manifest names no target field, so it may not reach the network")
 	}
@@ -29,6 +34,32 @@ func targetOf(field string, config json.RawMessage) (target, error) {
 	if err := json.Unmarshal(obj[field], &v); err != nil || v == "" {
 		return target{}, fmt.Errorf("config field %q (the monitor's target) is missing or not a string", field)
 	}
+	t, err := parseTarget(v)
+	if err != nil || m.TargetPort == "" {
+		return t, err
+	}
+	port, err := portField(obj, m.TargetPort)
+	if err != nil {
+		return target{}, err
+	}
+	switch {
+	case port == "" && t.port == "" && m.TargetDefaultPort > 0:
+		port = strconv.Itoa(m.TargetDefaultPort)
+	case port == "" && t.port == "":
+		return target{}, fmt.Errorf("config field %q (the target's port) is missing", m.TargetPort)
+	case port == "":
+		port = t.port // "host:port" in the host field and no port field
+	case t.port != "" && t.port != port:
+		// Two ports for one target: refuse rather than guess which one
+		// the user meant (and which one the policy should allow).
+		return target{}, fmt.Errorf("config fields %q (%s) and %q (%s) name different ports", field, v, m.TargetPort, port)
+	}
+	t.port = port
+	return t, nil
+}
+
+// parseTarget reads a URL, host:port or bare host.
+func parseTarget(v string) (target, error) {
 	if strings.Contains(v, "://") {
 		u, err := url.Parse(v)
 		if err != nil {
@@ -41,9 +72,40 @@ func targetOf(field string, config json.RawMessage) (target, error) {
 		return target{host: strings.ToLower(u.Hostname()), port: port}, nil
 	}
 	if h, p, err := net.SplitHostPort(v); err == nil {
-		return target{host: strings.ToLower(h), port: p}, nil
+		return target{host: normHost(h), port: p}, nil
 	}
-	return target{host: strings.ToLower(strings.Trim(v, "[]"))}, nil
+	return target{host: normHost(strings.Trim(v, "[]"))}, nil
+}
+
+// portField reads a port given as a JSON number or numeric string; ""
+// when the field is absent, null or 0.
+func portField(obj map[string]json.RawMessage, field string) (string, error) {
+	raw, ok := obj[field]
+	if !ok || string(raw) == "null" {
+		return "", nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", fmt.Errorf("config field %q (the target's port) is not a number", field)
+		}
+		n = json.Number(s)
+	}
+	p, err := strconv.Atoi(n.String())
+	if err != nil || p < 0 || p > 65535 {
+		return "", fmt.Errorf("config field %q (the target's port): %q is not a port", field, n)
+	}
+	if p == 0 {
+		return "", nil
+	}
+	return strconv.Itoa(p), nil
+}
+
+// normHost lower-cases a host and drops a DNS root dot, so "DB.example."
+// and "db.example" are one target (still no DNS: names are not resolved).
+func normHost(h string) string {
+	return strings.TrimSuffix(strings.ToLower(h), ".")
 }
 
 func defaultPort(scheme string) string {
@@ -56,18 +118,30 @@ func defaultPort(scheme string) string {
 	return ""
 }
 
+// String is host:port, or the host alone when any port is allowed.
+func (t target) String() string {
+	if t.port == "" {
+		return t.host
+	}
+	return net.JoinHostPort(t.host, t.port)
+}
+
 // allows checks an address against the target. Host names are compared
 // as written (no DNS): "localhost" and "127.0.0.1" are different targets.
 func (t target) allows(scheme, host, port string) error {
 	if port == "" {
 		port = defaultPort(scheme)
 	}
-	if strings.ToLower(host) != t.host || (t.port != "" && port != t.port) {
-		want := t.host
-		if t.port != "" {
-			want = net.JoinHostPort(t.host, t.port)
-		}
-		return denied("%s is not the monitor's target %s", net.JoinHostPort(host, port), want)
+	if normHost(host) != t.host || (t.port != "" && port != t.port) {
+		return denied("%s is not the monitor's target %s", net.JoinHostPort(normHost(host), port), t)
+	}
+	return nil
+}
+
+// allowsHost checks a host alone, for operations without ports (ICMP).
+func (t target) allowsHost(host string) error {
+	if normHost(host) != t.host {
+		return denied("%s is not the monitor's target host %s", normHost(host), t.host)
 	}
 	return nil
 }

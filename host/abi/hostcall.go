@@ -24,6 +24,9 @@ const (
 	ErrCodeDenied            = "denied"      // not granted, or outside the monitor's target
 	ErrCodeBadRequest        = "bad_request" // request JSON malformed or invalid
 	ErrCodeFailed            = "failed"      // the operation ran and failed (network error, timeout)
+	// ErrCodeUnsupported: the host cannot do this here (e.g. the OS forbids
+	// ICMP). It says nothing about the target: checks report unknown.
+	ErrCodeUnsupported = "unsupported"
 )
 
 // Capability names.

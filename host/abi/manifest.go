@@ -36,6 +36,16 @@ type Manifest struct {
 	// Target names the config field holding the monitor's own target
 	// (e.g. "url" or "host"). Network capabilities may only reach it.
 	Target string `json:"target,omitempty"`
+	// TargetPort names a separate config field holding the target's port
+	// (a number or a numeric string), for configs that keep host and port
+	// apart ({"host": "db", "port": 5432}). When that field is absent or 0
+	// the port is TargetDefaultPort; with neither the target is invalid.
+	TargetPort        string `json:"target_port,omitempty"`
+	TargetDefaultPort int    `json:"target_default_port,omitempty"`
+	// Resolver names the config field holding the DNS server (host:port)
+	// the "dns" capability may ask. Without it only the host's own
+	// resolvers can be used.
+	Resolver string `json:"resolver,omitempty"`
 }
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -53,6 +63,12 @@ func (m Manifest) Validate() error {
 	}
 	if m.ABI != Version {
 		return fmt.Errorf("manifest %s: plugin speaks ABI v%d, host speaks ABI v%d", m.Name, m.ABI, Version)
+	}
+	if m.TargetPort != "" && m.Target == "" {
+		return fmt.Errorf("manifest %s: target_port %q without a target field", m.Name, m.TargetPort)
+	}
+	if m.TargetDefaultPort < 0 || m.TargetDefaultPort > 65535 {
+		return fmt.Errorf("manifest %s: target_default_port %d is not a port", m.Name, m.TargetDefaultPort)
 	}
 	if len(m.Config) > 0 && !json.Valid(m.Config) {
 		return fmt.Errorf("manifest %s: config schema is not valid JSON", m.Name)
