@@ -11,13 +11,25 @@ type Counters struct {
 	Status       Status `json:"status"`
 	FailCount    int    `json:"failcount"`
 	SuccessCount int    `json:"successcount"`
+	// Since is when Status last changed: the start of the current incident
+	// (or healthy run). A reaction whose lastrun is older has not run for
+	// this incident yet, which matters when a quorum completes late.
+	Since time.Time `json:"since,omitzero"`
 }
 
 // Apply folds one result into the counters and reports whether the status
 // changed. An unknown result resets both runs: "N failures in a row" means
 // N real failures, not failures with gaps we could not see.
 func (c Counters) Apply(s Status) (next Counters, changed bool) {
+	return c.ApplyAt(s, time.Time{})
+}
+
+// ApplyAt is Apply that also moves Since to at when the status changes.
+func (c Counters) ApplyAt(s Status, at time.Time) (next Counters, changed bool) {
 	next = c
+	if c.Status != s {
+		next.Since = at
+	}
 	switch s {
 	case StatusFailed:
 		next.FailCount++

@@ -25,7 +25,9 @@ type Config struct {
 	Intervals     []engine.Duration `yaml:"intervals,omitempty"`
 	Control       ControlConfig     `yaml:"control"`
 	Worker        PoolConfig        `yaml:"worker"`
-	Actioner      PoolConfig        `yaml:"actioner"`
+	Actioner      ActionerConfig    `yaml:"actioner"`
+	Journal       JournalConfig     `yaml:"journal"`
+	Plugins       PluginLimits      `yaml:"plugins"`
 }
 
 // RedisConfig addresses the zone's Redis.
@@ -54,9 +56,19 @@ type ControlConfig struct {
 	Batch int `yaml:"batch,omitempty"`
 }
 
-// PoolConfig sizes a worker or actioner.
+// PoolConfig sizes a worker.
 type PoolConfig struct {
 	Concurrency int `yaml:"concurrency,omitempty"`
+}
+
+// ActionerConfig sizes an actioner and bounds what it accepts.
+type ActionerConfig struct {
+	// Concurrency is how many results are applied at once. Reactions do
+	// not hold a slot (broker.Release), so it need not cover slow ones.
+	Concurrency int `yaml:"concurrency,omitempty"`
+	// MaxResultAge drops results that finished longer ago (a backlog after
+	// an outage must not fire reactions); they are counted, not applied.
+	MaxResultAge engine.Duration `yaml:"max_result_age,omitempty"`
 }
 
 // Default is a one-zone setup on loopback, what `runbook up` runs.
@@ -86,6 +98,11 @@ func (c *Config) Normalize() {
 	if c.Actioner.Concurrency == 0 {
 		c.Actioner.Concurrency = 32
 	}
+	if c.Actioner.MaxResultAge == 0 {
+		c.Actioner.MaxResultAge = engine.Duration(5 * time.Minute)
+	}
+	c.Journal.normalize()
+	c.Plugins.normalize()
 	for _, b := range []*BrokerConfig{&c.MonitorBroker, &c.ActionBroker} {
 		if b.QueueLimit == 0 {
 			b.QueueLimit = 100_000
@@ -129,6 +146,16 @@ func (c *Config) Validate() error {
 	if c.Actioner.Concurrency < 1 || c.Actioner.Concurrency > 10_000 {
 		errs.Add("actioner.concurrency", "must be between 1 and 10000")
 	}
+	if d := c.Actioner.MaxResultAge.D(); d < time.Second || d > 24*time.Hour {
+		errs.Add("actioner.max_result_age", "must be between 1s and 24h, not %s", d)
+	}
+	for field, b := range map[string]BrokerConfig{"monitor_broker": c.MonitorBroker, "action_broker": c.ActionBroker} {
+		if b.QueueLimit < 1 || b.QueueLimit > 10_000_000 {
+			errs.Add(field+".queue_limit", "must be between 1 and 10000000, not %d", b.QueueLimit)
+		}
+	}
+	c.Journal.validate(&errs)
+	c.Plugins.validate(&errs)
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
 	return errs.Err()
 }

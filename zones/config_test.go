@@ -17,7 +17,7 @@ worker: {concurrency: 8}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Name != "eu-1" || c.Worker.Concurrency != 8 || c.Actioner.Concurrency == 0 {
+	if c.Name != "eu-1" || c.Worker.Concurrency != 8 || c.Actioner.Concurrency == 0 || c.Plugins.PoolSize != 4 || c.Journal.Batch == 0 {
 		t.Fatalf("parsed %+v", c)
 	}
 	if !c.AllowsInterval(c.Intervals[2].D()) || c.Intervals[2].String() != "5m0s" {
@@ -39,6 +39,19 @@ monitor_broker: {frontend: "tcp://a:1", backend: "tcp://a:2"}
 action_broker: {frontend: "tcp://a:3", backend: "tcp://a:4"}
 intervals: [10ms]
 worker: {concurrency: -1}`, []string{"intervals[0]", "worker.concurrency"}},
+		{"bad limits", `
+name: z
+redis: {addr: x:1}
+monitor_broker: {frontend: "tcp://a:1", backend: "tcp://a:2", queue_limit: -5}
+action_broker: {frontend: "tcp://a:3", backend: "tcp://a:4"}
+actioner: {max_result_age: 10ms}
+journal: {flush_interval: 2m, batch: 0}
+plugins: {pool_size: 0, memory_mib: 1024, max_memory_mib: 256, timeout: 10m, output_bytes: -1}`,
+			[]string{"monitor_broker.queue_limit", "actioner.max_result_age", "journal.flush_interval",
+				"plugins.memory_mib", "plugins.timeout", "plugins.output_bytes"}},
+		{"typo in plugins is refused", `
+name: z
+plugins: {memroy_mib: 3}`, []string{"memroy_mib"}},
 		{"typo is refused", `
 name: z
 redsi: {addr: x:1}`, []string{"redsi"}},

@@ -16,6 +16,9 @@ package zones
 //	rb:{zone}:wb:lastrun       hash    reaction id → lastrun written behind
 //	rb:{zone}:wb:lock          string  token of the flusher draining the journal
 //	rb:{zone}:heartbeat        zset    heartbeat monitor id → deadline (unix ms)
+//	rb:{zone}:heartbeat:iv     hash    heartbeat monitor id → re-arm interval (ms)
+//
+// docs/ZONES.md describes each key, who writes it and who reads it.
 type Keys struct{ prefix string }
 
 // KeysFor returns the key layout of zone.
@@ -28,6 +31,10 @@ func (k Keys) Intervals() string         { return k.prefix + "intervals" }
 func (k Keys) Counters(id string) string { return k.prefix + "counters:" + id }
 func (k Keys) LastRun(id string) string  { return k.prefix + "lastrun:" + id }
 func (k Keys) Heartbeat() string         { return k.prefix + "heartbeat" }
+
+// HeartbeatIntervals holds how far control moves a missed deadline, so the
+// claim script needs no JSON parsing.
+func (k Keys) HeartbeatIntervals() string { return k.prefix + "heartbeat:iv" }
 
 // Write-behind lists: what actioners could not write to the store.
 func (k Keys) BehindHistory() string      { return k.prefix + "wb:history" }

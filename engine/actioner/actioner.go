@@ -15,7 +15,6 @@ import (
 	"github.com/runbookhq/runbook/engine/journal"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/host"
-	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/zones"
 )
 
@@ -24,9 +23,9 @@ type Actioner struct {
 	Zone    string
 	Redis   redis.UniversalClient
 	Journal *journal.Journal
-	// Store is read only for the newest lastrun of a reaction that is about
-	// to fire (it may have run in another zone). When it cannot be reached
-	// the Redis lastrun alone decides.
+	// Store is read only for what other zones did: the newest lastrun of a
+	// reaction about to fire, and the zone statuses a quorum needs. When it
+	// cannot be reached the zone's Redis alone decides.
 	Store store.Store
 	Host  *host.Host
 	// MaxAge drops results older than this (a backlog after an outage is
@@ -51,171 +50,118 @@ func (a *Actioner) init() {
 // Run consumes results from the action broker until ctx ends.
 func (a *Actioner) Run(ctx context.Context, backend string, concurrency int) error {
 	a.init()
-	return broker.Consume(ctx, broker.ConsumerConfig{Backend: backend, Concurrency: concurrency, Logger: a.Logger},
-		func(ctx context.Context, m broker.Message) {
-			var res engine.Result
-			if err := json.Unmarshal(m.Payload, &res); err != nil {
-				mDropped.WithLabelValues(a.Zone, "malformed").Inc()
-				a.Logger.Error("dropping malformed result", "id", m.ID, "err", err)
-				return
-			}
-			if err := a.Handle(ctx, res); err != nil {
-				a.Logger.Error("handling result", "monitor", res.MonitorID, "zone", res.Zone, "err", err)
-			}
-		})
+	cfg := broker.ConsumerConfig{Name: "actioner", Backend: backend, Concurrency: concurrency, Logger: a.Logger}
+	return broker.Consume(ctx, cfg, func(ctx context.Context, m broker.Message) {
+		var res engine.Result
+		if err := json.Unmarshal(m.Payload, &res); err != nil {
+			mDropped.WithLabelValues(a.Zone, "malformed").Inc()
+			a.Logger.Error("dropping malformed result", "zone", a.Zone, "id", m.ID, "err", err)
+			return
+		}
+		if err := a.Handle(ctx, res); err != nil {
+			a.Logger.Error("handling result", "monitor", res.MonitorID, "zone", res.Zone, "err", err)
+		}
+	})
 }
 
-// Handle applies one result.
+// Handle applies one result: step one (counters, history, event) in one
+// Redis transaction, then step two (reactions and their bookkeeping).
 func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	a.init()
+	start := time.Now()
 	now := a.Now()
 	if res.Zone == "" {
 		res.Zone = a.Zone
 	}
-	if age := now.Sub(res.FinishedAt); !res.FinishedAt.IsZero() && age > a.MaxAge {
+	if res.FinishedAt.IsZero() {
+		res.FinishedAt = now // a pushed result without a time happened now
+	}
+	res.EnsureID()
+	if age := now.Sub(res.FinishedAt); age > a.MaxAge {
 		mDropped.WithLabelValues(a.Zone, "too_old").Inc()
-		a.Logger.Warn("dropping old result", "monitor", res.MonitorID, "age", age.Round(time.Second))
+		a.Logger.Warn("dropping old result", "monitor", res.MonitorID, "zone", a.Zone, "age", age.Round(time.Second), "max_age", a.MaxAge)
 		return nil
 	}
 	keys := zones.KeysFor(a.Zone)
-	raw, err := a.Redis.Get(ctx, keys.Monitor(res.MonitorID)).Bytes()
+	mon, err := a.monitor(ctx, keys, res.MonitorID)
 	if errors.Is(err, redis.Nil) {
 		mDropped.WithLabelValues(a.Zone, "unknown_monitor").Inc()
 		return nil // deleted since the check ran
 	}
 	if err != nil {
-		return fmt.Errorf("reading monitor %s: %w", res.MonitorID, err)
+		return err
 	}
-	var mon engine.Monitor
-	if err := json.Unmarshal(raw, &mon); err != nil {
-		return fmt.Errorf("decoding monitor %s: %w", res.MonitorID, err)
+	if mon.Paused && res.Source != engine.SourceManual {
+		// A paused monitor is not watched: late check results and missed
+		// heartbeats say nothing a person asked about. A manual mark is
+		// someone asking, so it still counts.
+		mDropped.WithLabelValues(a.Zone, "paused").Inc()
+		return nil
 	}
 
-	out, err := apply(ctx, a.Redis, keys.Counters(mon.ID), res, func(prev, next engine.Counters, changed bool) journal.Batch {
-		b := journal.Batch{History: []engine.Result{res}}
-		if changed {
-			b.Events = []engine.Event{{
-				ID: "ev." + res.ID, MonitorID: mon.ID, Zone: res.Zone, From: prev.Status, To: next.Status,
-				Message: res.Message, At: res.FinishedAt, ResultID: res.ID,
-			}}
-		}
-		return b
-	}, a.Journal)
+	s := step1{
+		done: len(mon.Reactions) == 0,
+		record: func(prev, next engine.Counters, changed bool) journal.Batch {
+			b := journal.Batch{History: []engine.Result{res}}
+			if changed {
+				b.Events = []engine.Event{{
+					ID: "ev." + res.ID, MonitorID: mon.ID, Zone: res.Zone, From: prev.Status, To: next.Status,
+					Message: res.Message, At: res.FinishedAt, ResultID: res.ID,
+				}}
+			}
+			return b
+		},
+	}
+	if mon.Kind == engine.KindHeartbeat && res.IsPing() {
+		s.arm = &heartbeatArm{id: mon.ID, deadline: mon.HeartbeatDeadline(res.FinishedAt), interval: mon.Interval.D()}
+	}
+	out, err := apply(ctx, a.Redis, keys, res, s, a.Journal)
 	if err != nil {
 		return err
 	}
-	mResults.WithLabelValues(a.Zone, string(res.Status)).Inc()
+	if out.stale {
+		mDropped.WithLabelValues(a.Zone, "stale").Inc()
+		a.Logger.Info("stale result kept in history only", "monitor", mon.ID, "zone", res.Zone, "result", res.ID)
+		return nil
+	}
+	if out.progress == fresh {
+		mResults.WithLabelValues(a.Zone, string(res.Status), string(res.Source)).Inc()
+		mDecideLatency.WithLabelValues(a.Zone).Observe(a.Now().Sub(res.FinishedAt).Seconds())
+	}
 	if out.changed {
 		a.Logger.Info("monitor changed", "monitor", mon.ID, "zone", res.Zone, "from", out.prev.Status, "to", out.next.Status)
 	}
 	if out.progress == finished {
+		mHandle.WithLabelValues(a.Zone).Observe(time.Since(start).Seconds())
 		return nil
 	}
+	// Reactions may take their whole deadline: give the slot back so
+	// results of other monitors keep flowing. The result stays in flight
+	// at the broker until we return, so a crash from here on re-sends it
+	// and the "applied" mark sends the next actioner straight here.
+	broker.Release(ctx)
 	b := a.react(ctx, keys, mon, res, out)
 	if err := a.Journal.Append(ctx, b); err != nil {
 		return err
 	}
-	return markDone.Run(ctx, a.Redis, []string{keys.Counters(mon.ID)}, res.ID).Err()
-}
-
-// react decides and runs each of the monitor's reactions.
-func (a *Actioner) react(ctx context.Context, keys zones.Keys, mon engine.Monitor, res engine.Result, out applyOutcome) journal.Batch {
-	b := journal.Batch{LastRun: map[string]time.Time{}}
-	for _, rid := range mon.Reactions {
-		r, err := a.reaction(ctx, keys, rid)
-		if err != nil {
-			a.Logger.Warn("reaction unavailable", "monitor", mon.ID, "reaction", rid, "err", err)
-			continue
-		}
-		now := a.Now()
-		d := engine.Decide(&r, out.next, a.lastRun(ctx, keys, r), now)
-		if !d.Fire {
-			if d.Log {
-				b.Logs = append(b.Logs, a.logRow(r, mon, res, engine.OutcomeSkipped, d.Reason, 0, now))
-				mReactions.WithLabelValues(a.Zone, string(engine.OutcomeSkipped)).Inc()
-			}
-			continue
-		}
-		outcome, msg, dur := a.run(ctx, r, mon, res, out)
-		b.Logs = append(b.Logs, a.logRow(r, mon, res, outcome, msg, dur, now))
-		b.LastRun[r.ID] = now
-		// Redis first: the next result of this zone must see it at once.
-		if err := a.Redis.Eval(ctx, setMaxScript, []string{keys.LastRun(r.ID)}, now.UnixMilli()).Err(); err != nil {
-			a.Logger.Warn("saving lastrun", "reaction", r.ID, "err", err)
-		}
-		mReactions.WithLabelValues(a.Zone, string(outcome)).Inc()
+	if err := markDone.Run(ctx, a.Redis, []string{keys.Counters(mon.ID)}, res.ID).Err(); err != nil {
+		return fmt.Errorf("marking result %s done: %w", res.ID, err)
 	}
-	return b
+	mHandle.WithLabelValues(a.Zone).Observe(time.Since(start).Seconds())
+	return nil
 }
 
-const setMaxScript = `
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1]) end
-return 0
-`
-
-func (a *Actioner) reaction(ctx context.Context, keys zones.Keys, id string) (engine.Reaction, error) {
-	var r engine.Reaction
-	raw, err := a.Redis.Get(ctx, keys.Reaction(id)).Bytes()
+func (a *Actioner) monitor(ctx context.Context, keys zones.Keys, id string) (engine.Monitor, error) {
+	var mon engine.Monitor
+	raw, err := a.Redis.Get(ctx, keys.Monitor(id)).Bytes()
 	if err != nil {
-		return r, fmt.Errorf("reading reaction %s: %w", id, err)
+		if errors.Is(err, redis.Nil) {
+			return mon, err
+		}
+		return mon, fmt.Errorf("reading monitor %s: %w", id, err)
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return r, fmt.Errorf("decoding reaction %s: %w", id, err)
+	if err := json.Unmarshal(raw, &mon); err != nil {
+		return mon, fmt.Errorf("decoding monitor %s: %w", id, err)
 	}
-	return r, nil
-}
-
-// lastRun is the newest run known here or, via the store, in any zone.
-func (a *Actioner) lastRun(ctx context.Context, keys zones.Keys, r engine.Reaction) time.Time {
-	var last time.Time
-	if ms, err := a.Redis.Get(ctx, keys.LastRun(r.ID)).Int64(); err == nil {
-		last = time.UnixMilli(ms)
-	}
-	if r.Frequency <= 0 || a.Store == nil {
-		return last
-	}
-	sctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	defer cancel()
-	if sr, err := a.Store.GetReaction(sctx, r.ID); err == nil && sr.LastRun.After(last) {
-		last = sr.LastRun
-	}
-	return last
-}
-
-func (a *Actioner) run(ctx context.Context, r engine.Reaction, mon engine.Monitor, res engine.Result, out applyOutcome) (engine.Outcome, string, time.Duration) {
-	timeout := r.Timeout.D()
-	if timeout <= 0 {
-		timeout = engine.DefaultTimeout
-	}
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	start := time.Now()
-	o, info, err := a.Host.Call(cctx, host.Call{
-		Plugin: r.Plugin, Version: r.Version, Kind: abi.KindReaction,
-		Input: abi.Input{Config: r.Config, Context: abi.CallContext{
-			MonitorID: mon.ID, MonitorName: mon.Name, Zone: res.Zone, ScheduledAt: res.ScheduledAt,
-			Status: string(out.next.Status), PreviousStatus: string(out.prev.Status), Message: res.Message,
-			ReactionID: r.ID, ReactionName: r.Name,
-		}},
-	})
-	dur := time.Since(start)
-	log := a.Logger.With("monitor", mon.ID, "reaction", r.ID, "plugin", r.Plugin, "digest", info.Digest)
-	switch {
-	case err != nil:
-		log.Warn("reaction failed", "err", err)
-		return engine.OutcomeFailed, err.Error(), dur
-	case o.Status != abi.StatusOK:
-		log.Warn("reaction reported failure", "message", o.Message)
-		return engine.OutcomeFailed, o.Message, dur
-	}
-	log.Info("reaction executed", "duration", dur)
-	return engine.OutcomeExecuted, o.Message, dur
-}
-
-func (a *Actioner) logRow(r engine.Reaction, mon engine.Monitor, res engine.Result, o engine.Outcome, msg string, d time.Duration, at time.Time) engine.ReactionLog {
-	return engine.ReactionLog{
-		ID: r.ID + "." + res.ID, ReactionID: r.ID, MonitorID: mon.ID, Zone: res.Zone, ResultID: res.ID,
-		Outcome: o, Message: msg, Duration: engine.Duration(d), At: at,
-	}
+	return mon, nil
 }

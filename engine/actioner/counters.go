@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/journal"
+	"github.com/runbookhq/runbook/zones"
 )
 
 // Redis fields of a monitor's counters hash.
@@ -17,7 +19,9 @@ const (
 	fStatus   = "status"
 	fFail     = "failcount"
 	fSuccess  = "successcount"
+	fSince    = "since"     // unix ms of the last status change
 	fLast     = "last"      // id of the last result applied
+	fLastAt   = "last_at"   // its order time (unix ms), to spot stale re-sends
 	fLastDone = "last_done" // "1" once that result's reactions ran
 )
 
@@ -34,6 +38,19 @@ type applyOutcome struct {
 	prev, next engine.Counters
 	changed    bool
 	progress   progress
+	// stale: a result older than one already applied (a job re-sent after
+	// newer results moved on). Its history row is kept; counters and
+	// reactions are not touched.
+	stale bool
+}
+
+// orderAt is the time results of one monitor are ordered by: the slot a
+// check was scheduled for, or when a pushed result happened.
+func orderAt(res engine.Result) time.Time {
+	if !res.ScheduledAt.IsZero() {
+		return res.ScheduledAt
+	}
+	return res.FinishedAt
 }
 
 func readCounters(vals map[string]string) engine.Counters {
@@ -43,12 +60,35 @@ func readCounters(vals map[string]string) engine.Counters {
 	if st == "" {
 		st = engine.StatusPending
 	}
-	return engine.Counters{Status: st, FailCount: f, SuccessCount: s}
+	c := engine.Counters{Status: st, FailCount: f, SuccessCount: s}
+	if ms, err := strconv.ParseInt(vals[fSince], 10, 64); err == nil && ms > 0 {
+		c.Since = time.UnixMilli(ms)
+	}
+	return c
 }
 
-// apply folds res into the counters and journals rec in the same
+// step1 is what the first, transactional step writes besides the counters.
+type step1 struct {
+	// record builds the journal rows (history, event on change).
+	record func(prev, next engine.Counters, changed bool) journal.Batch
+	// done marks the result finished in the same transaction: the monitor
+	// has no reactions, so there is no second step to survive a crash.
+	done bool
+	// arm, when set, (re-)arms a heartbeat deadline in the same
+	// transaction, so a re-sent ping cannot arm twice or be lost.
+	arm *heartbeatArm
+}
+
+type heartbeatArm struct {
+	id       string
+	deadline time.Time
+	interval time.Duration
+}
+
+// apply folds res into the counters and journals its records in the same
 // transaction, unless this result was applied before.
-func apply(ctx context.Context, rdb redis.UniversalClient, key string, res engine.Result, rec func(engine.Counters, engine.Counters, bool) journal.Batch, j *journal.Journal) (applyOutcome, error) {
+func apply(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, res engine.Result, s step1, j *journal.Journal) (applyOutcome, error) {
+	key := keys.Counters(res.MonitorID)
 	var out applyOutcome
 	txf := func(tx *redis.Tx) error {
 		vals, err := tx.HGetAll(ctx, key).Result()
@@ -64,12 +104,28 @@ func apply(ctx context.Context, rdb redis.UniversalClient, key string, res engin
 			}
 			return nil
 		}
-		out.next, out.changed = out.prev.Apply(res.Status)
+		lastAt, _ := strconv.ParseInt(vals[fLastAt], 10, 64)
+		if at := orderAt(res).UnixMilli(); vals[fLast] != "" && at < lastAt {
+			out.next, out.progress, out.stale = out.prev, finished, true
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				return j.AppendTo(ctx, p, journal.Batch{History: []engine.Result{res}})
+			})
+			return err
+		}
+		out.next, out.changed = out.prev.ApplyAt(res.Status, res.FinishedAt)
 		out.progress = fresh
-		b := rec(out.prev, out.next, out.changed)
+		b := s.record(out.prev, out.next, out.changed)
+		done := "0"
+		if s.done {
+			done = "1"
+		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.HSet(ctx, key, fStatus, string(out.next.Status), fFail, out.next.FailCount,
-				fSuccess, out.next.SuccessCount, fLast, res.ID, fLastDone, "0")
+				fSuccess, out.next.SuccessCount, fSince, out.next.Since.UnixMilli(), fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
+			if a := s.arm; a != nil {
+				p.ZAdd(ctx, keys.Heartbeat(), redis.Z{Score: float64(a.deadline.UnixMilli()), Member: a.id})
+				p.HSet(ctx, keys.HeartbeatIntervals(), a.id, a.interval.Milliseconds())
+			}
 			return j.AppendTo(ctx, p, b)
 		})
 		return err
@@ -81,6 +137,9 @@ func apply(ctx context.Context, rdb redis.UniversalClient, key string, res engin
 		}
 		if err != nil {
 			return out, fmt.Errorf("applying result %s to counters: %w", res.ID, err)
+		}
+		if s.done && out.progress == fresh {
+			out.progress = finished
 		}
 		return out, nil
 	}

@@ -5,13 +5,32 @@ import "github.com/prometheus/client_golang/prometheus"
 var (
 	mResults = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "runbook", Subsystem: "actioner", Name: "results_total",
-		Help: "Results applied, by status."}, []string{"zone", "status"})
+		Help: "Results applied, by status and source."}, []string{"zone", "status", "source"})
 	mDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "runbook", Subsystem: "actioner", Name: "dropped_total",
-		Help: "Results dropped, by reason (too_old, unknown_monitor, malformed)."}, []string{"zone", "reason"})
+		Help: "Results dropped, by reason (too_old, unknown_monitor, malformed, stale)."}, []string{"zone", "reason"})
 	mReactions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "runbook", Subsystem: "actioner", Name: "reactions_total",
 		Help: "Reaction decisions, by outcome."}, []string{"zone", "outcome"})
+
+	mReactDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "runbook", Subsystem: "actioner", Name: "reaction_seconds",
+		Help:    "Reaction plugin call duration.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 14)}, []string{"zone", "plugin"})
+	mReactLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "runbook", Subsystem: "actioner", Name: "result_to_reaction_seconds",
+		Help:    "From a result's finish to its reaction starting (failure-to-reaction latency).",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"zone"})
+	mDecideLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "runbook", Subsystem: "actioner", Name: "result_to_decided_seconds",
+		Help:    "From a result's finish to its counters applied and records journaled.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"zone"})
+	mHandle = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "runbook", Subsystem: "actioner", Name: "handle_seconds",
+		Help:    "Time spent handling one result, reactions included.",
+		Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 14)}, []string{"zone"})
 )
 
-func init() { prometheus.MustRegister(mResults, mDropped, mReactions) }
+func init() {
+	prometheus.MustRegister(mResults, mDropped, mReactions, mReactDuration, mReactLatency, mDecideLatency, mHandle)
+}

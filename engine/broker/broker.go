@@ -183,14 +183,21 @@ func (b *Broker) drainBackend(back *zmq.Socket) {
 					c.credit = n
 				}
 			}
-		case cmdDone:
+		case cmdDone, cmdEnd:
+			// The consumer is the authority on its slots: DONE frees one
+			// whether or not we still track the message (it may have been
+			// re-sent after its deadline); END never does.
 			for _, mid := range parts[2:] {
 				if f, ok := b.inflight[mid]; ok && f.consumer == id {
 					delete(b.inflight, mid)
 					mDone.WithLabelValues(b.cfg.Name).Inc()
 				}
-				c.credit++
+				if verb == cmdDone {
+					c.credit++
+				}
 			}
+		case cmdFree:
+			c.credit += len(parts) - 2
 		case cmdHB:
 		default:
 			b.log.Warn("unknown verb from consumer", "verb", verb)

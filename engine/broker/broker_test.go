@@ -223,3 +223,38 @@ func TestConsumerNeverExceedsConcurrency(t *testing.T) {
 		t.Fatalf("peak concurrency %d > 3", peak)
 	}
 }
+
+// A handler that releases its slot lets the consumer take more work while
+// it still runs, and its message stays in flight until it returns: with
+// one slot, a handler blocked after Release does not stop the others.
+func TestReleaseFreesSlotKeepsMessageInFlight(t *testing.T) {
+	r := startBroker(t, 1000)
+	c := newCollector()
+	unblock := make(chan struct{})
+	consume(t, r.back, 1, func(ctx context.Context, m Message) {
+		if m.ID == "m0" {
+			Release(ctx)
+			Release(ctx) // twice is harmless
+			<-unblock
+		}
+		c.handler("x", 0)(ctx, m)
+	})
+	r.send(t, 1, time.Minute)
+	time.Sleep(100 * time.Millisecond)
+	for i := 1; i <= 20; i++ {
+		m := Message{ID: fmt.Sprintf("m%d", i), Deadline: time.Now().Add(time.Minute), Payload: []byte("x")}
+		if err := r.prod.Send(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.wait(t, 20, 5*time.Second) // all but the blocked one, through one slot
+	close(unblock)
+	c.wait(t, 1, 5*time.Second)
+	deadline := time.Now().Add(5 * time.Second)
+	for testutil.ToFloat64(mDone.WithLabelValues(r.name)) < 21 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := testutil.ToFloat64(mDone.WithLabelValues(r.name)); got != 21 {
+		t.Fatalf("done = %v, want 21", got)
+	}
+}

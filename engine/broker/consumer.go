@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,8 +19,13 @@ type Handler func(ctx context.Context, m Message)
 
 // ConsumerConfig of a worker or actioner connection to a broker backend.
 type ConsumerConfig struct {
+	// Name labels metrics ("worker", "actioner").
+	Name        string
 	Backend     string
 	Concurrency int
+	// MaxReleased bounds handlers that gave their slot back (Release) and
+	// still run; past it Release is a no-op. Default 16×Concurrency.
+	MaxReleased int
 	Logger      *slog.Logger
 }
 
@@ -61,26 +67,44 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	if err := doneRx.Bind(endpoint); err != nil {
 		return fmt.Errorf("binding %s: %w", endpoint, err)
 	}
-	doneCh := make(chan string, cfg.Concurrency)
+	maxReleased := cfg.MaxReleased
+	if maxReleased <= 0 {
+		maxReleased = 16 * cfg.Concurrency
+	}
+	doneCh := make(chan string, cfg.Concurrency+maxReleased)
 	fwdDone := make(chan struct{})
 	go forwardDone(endpoint, doneCh, fwdDone)
 
-	jobs := make(chan Message, cfg.Concurrency)
-	var busy atomic.Int64
+	// slots holds one token per running handler that has not released it;
+	// the broker's credit mirrors cap(slots)-len(slots).
+	slots := make(chan struct{}, cfg.Concurrency)
+	var released atomic.Int64
 	var wg sync.WaitGroup
-	for i := 0; i < cfg.Concurrency; i++ {
+	start := func(m Message) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for m := range jobs {
-				handler(ctx, m)
-				busy.Add(-1)
-				doneCh <- m.ID
+			var freed atomic.Bool
+			free := func() {
+				if released.Add(1) > int64(maxReleased) || !freed.CompareAndSwap(false, true) {
+					released.Add(-1)
+					return
+				}
+				<-slots
+				doneCh <- cmdFree + " " + m.ID
 			}
+			handler(context.WithValue(ctx, releaseKey{}, free), m)
+			if freed.Load() {
+				released.Add(-1)
+				doneCh <- cmdEnd + " " + m.ID
+				return
+			}
+			<-slots
+			doneCh <- cmdDone + " " + m.ID
 		}()
 	}
 
-	c := &consumerLoop{sock: sock, conc: cfg.Concurrency, busy: &busy, log: log}
+	c := &consumerLoop{sock: sock, conc: cfg.Concurrency, log: log}
 	c.send(cmdReady, strconv.Itoa(cfg.Concurrency))
 	poller := zmq.NewPoller()
 	poller.Add(sock, zmq.POLLIN)
@@ -106,14 +130,16 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 		// wire; they wait here rather than being refused.
 		for len(backlog) > 0 {
 			select {
-			case jobs <- backlog[0]:
-				busy.Add(1)
+			case slots <- struct{}{}:
+				start(backlog[0])
 				backlog = backlog[1:]
 				continue
 			default:
 			}
 			break
 		}
+		mBusy.WithLabelValues(cfg.Name).Set(float64(len(slots)))
+		mReleased.WithLabelValues(cfg.Name).Set(float64(released.Load()))
 		now := time.Now()
 		if now.Sub(lastBeat) >= Heartbeat {
 			lastBeat = now
@@ -123,7 +149,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			// The broker is silent (restarted, or the network blinked): tell
 			// it again how many slots we have, as it may have forgotten us.
 			lastHeard = now
-			free := cfg.Concurrency - int(busy.Load()) - len(backlog)
+			free := cfg.Concurrency - len(slots) - len(backlog)
 			if free < 0 {
 				free = 0
 			}
@@ -131,7 +157,6 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			c.send(cmdReady, strconv.Itoa(free))
 		}
 	}
-	close(jobs)
 	wg.Wait()
 	close(doneCh)
 	<-fwdDone
@@ -142,7 +167,6 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 type consumerLoop struct {
 	sock *zmq.Socket
 	conc int
-	busy *atomic.Int64
 	log  *slog.Logger
 }
 
@@ -165,18 +189,26 @@ func (c *consumerLoop) recvJobs() []Message {
 	}
 }
 
-// sendDone batches every finished id into one DONE message.
+// sendDone batches every pending "VERB id" into one message per verb.
 func (c *consumerLoop) sendDone(rx *zmq.Socket) {
-	ids := []string{cmdDone}
+	byVerb := map[string][]string{}
 	for {
-		id, err := rx.Recv(zmq.DONTWAIT)
+		s, err := rx.Recv(zmq.DONTWAIT)
 		if err != nil {
 			break
 		}
-		ids = append(ids, id)
+		verb, id, _ := strings.Cut(s, " ")
+		if byVerb[verb] == nil {
+			byVerb[verb] = []string{verb}
+		}
+		byVerb[verb] = append(byVerb[verb], id)
 	}
-	if len(ids) > 1 {
-		c.send(ids...)
+	// FREE before END: a message freed and finished in the same batch must
+	// not look finished before its slot was given back.
+	for _, verb := range []string{cmdFree, cmdDone, cmdEnd} {
+		if parts := byVerb[verb]; len(parts) > 1 {
+			c.send(parts...)
+		}
 	}
 }
 

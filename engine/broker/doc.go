@@ -11,6 +11,8 @@
 //	                                  on connect and when the broker was
 //	                                  silent too long, e.g. it restarted)
 //	consumer → broker   DONE id      job finished; frees one slot
+//	consumer → broker   FREE id      slot freed, job still running (Release)
+//	consumer → broker   END id       a freed job finished; frees nothing
 //	consumer → broker   HB           I am alive
 //	broker → consumer   JOB id pl    a job, sent only against a free slot
 //	broker → consumer   HB           I am alive

@@ -27,6 +27,16 @@ var (
 		Help: "Live consumers."}, []string{"broker"})
 )
 
+// Consumer-side gauges, labelled by the consumer's name.
+var (
+	mBusy = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "runbook", Subsystem: "consumer", Name: "busy_slots",
+		Help: "Handlers holding a slot (the pool in use)."}, []string{"consumer"})
+	mReleased = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "runbook", Subsystem: "consumer", Name: "released_running",
+		Help: "Handlers that released their slot and still run (e.g. reactions)."}, []string{"consumer"})
+)
+
 func init() {
-	prometheus.MustRegister(mReceived, mSent, mDone, mResent, mDropped, mQueued, mConsumers)
+	prometheus.MustRegister(mReceived, mSent, mDone, mResent, mDropped, mQueued, mConsumers, mBusy, mReleased)
 }

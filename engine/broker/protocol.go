@@ -6,8 +6,12 @@ import "time"
 const (
 	cmdReady = "READY"
 	cmdDone  = "DONE"
-	cmdHB    = "HB"
-	cmdJob   = "JOB"
+	// FREE frees a slot while its message stays in flight (Release); the
+	// message then ends with END, which frees nothing.
+	cmdFree = "FREE"
+	cmdEnd  = "END"
+	cmdHB   = "HB"
+	cmdJob  = "JOB"
 )
 
 // Heartbeat is how often both sides say they are alive; a peer silent for

@@ -24,9 +24,12 @@ type Control struct {
 	Zone   string
 	Redis  redis.UniversalClient
 	Sender Sender
-	Tick   time.Duration
-	Batch  int
-	Logger *slog.Logger
+	// Actions, when set, takes failed results of heartbeat monitors whose
+	// deadline passed to the action broker; nil leaves heartbeats unwatched.
+	Actions Sender
+	Tick    time.Duration
+	Batch   int
+	Logger  *slog.Logger
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 }
@@ -74,11 +77,19 @@ func (c *Control) Run(ctx context.Context) error {
 				break
 			}
 		}
+		if c.Actions != nil && ctx.Err() == nil {
+			if _, err := c.heartbeats(ctx, keys, log); err != nil && err.Error() != lastErr {
+				log.Error("heartbeat round failed", "err", err)
+				lastErr = err.Error()
+			}
+		}
 	}
 }
 
 func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) (int, error) {
 	now := c.Now()
+	start := time.Now()
+	defer func() { mRound.WithLabelValues(c.Zone).Observe(time.Since(start).Seconds()) }()
 	claims, err := claimDue(ctx, c.Redis, keys, now, c.Batch)
 	if err != nil {
 		return 0, err
@@ -92,7 +103,7 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 		}
 		if err != nil {
 			mFailed.WithLabelValues(c.Zone).Inc()
-			log.Error("sending job", "monitor", cl.id, "err", err)
+			log.Error("sending job", "monitor", cl.id, "zone", c.Zone, "err", err)
 			continue
 		}
 		mSent.WithLabelValues(c.Zone).Inc()

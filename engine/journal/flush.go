@@ -64,18 +64,14 @@ func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, er
 			})
 		},
 		func() (int, error) {
-			// Events carry the monitor's new status: the store's status
-			// only changes when an event says so, not once per check.
+			// Events carry a zone's new status: the store's monitor status
+			// is recomputed (quorum over zones) only when an event says a
+			// zone changed, not once per check.
 			return drain(ctx, j, lockKey, token, j.keys.BehindEvents(), batch, func(rows []engine.Event) error {
 				if err := st.AddEvents(ctx, rows...); err != nil {
 					return err
 				}
-				for _, e := range rows {
-					if err := st.SetMonitorStatus(ctx, e.MonitorID, e.To, e.At); err != nil && !errors.Is(err, store.ErrNotFound) {
-						return err
-					}
-				}
-				return nil
+				return setMonitorStatuses(ctx, st, rows)
 			})
 		},
 		func() (int, error) {
@@ -166,7 +162,14 @@ func (j *Journal) Run(ctx context.Context, st store.Store, interval time.Duratio
 	failing := false
 	for {
 		for ctx.Err() == nil {
+			start := time.Now()
 			n, err := j.Flush(ctx, st, batch)
+			if !errors.Is(err, ErrBusy) {
+				mFlushSeconds.WithLabelValues(j.zone).Observe(time.Since(start).Seconds())
+			}
+			if err != nil && !errors.Is(err, ErrBusy) && ctx.Err() == nil {
+				mFlushFailed.WithLabelValues(j.zone).Inc()
+			}
 			switch {
 			case err == nil && failing:
 				log.Info("store reachable again, journal draining")

@@ -29,17 +29,18 @@ type Worker struct {
 // Run consumes jobs from the monitor broker backend until ctx ends.
 func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error {
 	log := w.logger()
-	return broker.Consume(ctx, broker.ConsumerConfig{Backend: backend, Concurrency: concurrency, Logger: log},
+	return broker.Consume(ctx, broker.ConsumerConfig{Name: "worker", Backend: backend, Concurrency: concurrency, Logger: log},
 		func(ctx context.Context, m broker.Message) {
 			var j engine.Job
 			if err := json.Unmarshal(m.Payload, &j); err != nil {
 				mJobs.WithLabelValues(w.Zone, "malformed").Inc()
-				log.Error("dropping malformed job", "id", m.ID, "err", err)
+				log.Error("dropping malformed job", "zone", w.Zone, "id", m.ID, "err", err)
 				return
 			}
 			res := w.Check(ctx, j)
 			if err := w.send(res); err != nil {
-				log.Error("sending result", "monitor", j.MonitorID, "err", err)
+				mSendFailed.WithLabelValues(w.Zone).Inc()
+				log.Error("sending result", "monitor", j.MonitorID, "zone", w.Zone, "err", err)
 			}
 		})
 }
@@ -74,7 +75,7 @@ func (w *Worker) Check(ctx context.Context, j engine.Job) engine.Result {
 	}
 	if err != nil {
 		res.Status, res.Message = engine.StatusUnknown, fmt.Sprintf("check %s could not run: %v", j.Check, err)
-		w.logger().Warn("check could not run", "monitor", j.MonitorID, "plugin", j.Check, "digest", info.Digest, "err", err)
+		w.logger().Warn("check could not run", "monitor", j.MonitorID, "zone", j.Zone, "plugin", j.Check, "digest", info.Digest, "err", err)
 	} else if st, perr := engine.ParseStatus(out.Status); perr != nil {
 		res.Status, res.Message = engine.StatusUnknown, fmt.Sprintf("check %s returned %v", j.Check, perr)
 	} else {
