@@ -25,6 +25,7 @@ type plugin struct {
 	// allowed are the capabilities both asked for and granted.
 	allowed     map[string]bool
 	hasValidate bool
+	schema      *configSchema // the manifest's config schema, compiled at load
 	runtime     wazero.Runtime
 	compiled    wazero.CompiledModule
 	pool        *pool
@@ -68,6 +69,10 @@ func (p *plugin) init(ctx context.Context) error {
 	if err := matchManifest(e, m); err != nil {
 		inst.close(ctx)
 		return err
+	}
+	if p.schema, err = compileConfigSchema(m.Config); err != nil {
+		inst.close(ctx)
+		return fmt.Errorf("plugin %s@%s: %w", e.Name, e.Version, err)
 	}
 	p.manifest = m
 	p.allowed = map[string]bool{}

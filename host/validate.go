@@ -9,9 +9,11 @@ import (
 )
 
 // Validate asks a plugin whether config is acceptable (the web calls it
-// before saving a monitor or reaction). A plugin without runbook_validate
-// accepts everything that is valid JSON. The error is for failures to ask,
-// not for a rejected config.
+// before saving a monitor or reaction): first against the manifest's
+// config schema, then, only when that passes, through the plugin's
+// runbook_validate (which may then rely on the declared shape). A plugin
+// without runbook_validate accepts whatever its schema does. The error is
+// for failures to ask, not for a rejected config.
 func (h *Host) Validate(ctx context.Context, plugin, version string, config json.RawMessage) ([]abi.FieldError, error) {
 	p, err := h.lookup(plugin, version, "")
 	if err != nil {
@@ -19,6 +21,9 @@ func (h *Host) Validate(ctx context.Context, plugin, version string, config json
 	}
 	if len(config) > 0 && !json.Valid(config) {
 		return []abi.FieldError{{Message: "config is not valid JSON"}}, nil
+	}
+	if errs := p.schema.check(config); errs != nil {
+		return errs, nil
 	}
 	if !p.hasValidate {
 		return nil, nil
