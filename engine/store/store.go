@@ -24,6 +24,7 @@ type Store interface {
 	Monitors
 	Reactions
 	Records
+	Rollups
 	Queues
 	Accounts
 	AccountsExt

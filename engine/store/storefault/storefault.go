@@ -176,3 +176,10 @@ func (f *Store) AckQueue(ctx context.Context, zone string, ids ...string) error 
 	}
 	return f.Store.AckQueue(ctx, zone, ids...)
 }
+
+func (f *Store) Retain(ctx context.Context, now time.Time, p store.RetentionPolicy) (store.RetainReport, error) {
+	if err := f.write("retain history"); err != nil {
+		return store.RetainReport{}, err
+	}
+	return f.Store.Retain(ctx, now, p)
+}
