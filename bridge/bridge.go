@@ -31,6 +31,13 @@ type Bridge struct {
 	Logger  *slog.Logger
 	// Batch is how many queue entries are read at once (default 500).
 	Batch int
+	// Retention is the history retention policy (zero fields: defaults,
+	// 30 days raw). RetainEvery is how often it runs (0: hourly; negative:
+	// never, for a deployment that runs retention elsewhere).
+	Retention   store.RetentionPolicy
+	RetainEvery time.Duration
+	// Now is the clock retention measures age by (tests); nil = time.Now.
+	Now func() time.Time
 }
 
 // Run applies the zone's queue until ctx ends: everything pending at start,
@@ -48,6 +55,13 @@ func (b *Bridge) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("bridge %s: watching queue: %w", b.Zone, err)
 	}
+	// Retention runs beside the queue and ends with it: Run does not
+	// return while a Retain is still using the store.
+	retained := make(chan struct{})
+	defer func() { <-retained }()
+	rctx, stopRetention := context.WithCancel(ctx)
+	defer stopRetention()
+	go func() { defer close(retained); b.runRetention(rctx, log) }()
 	backoff := 100 * time.Millisecond
 	// A slow safety net: if a notification is ever lost (a changefeed
 	// reconnecting), entries still move within seconds, not never.
