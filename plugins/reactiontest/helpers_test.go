@@ -182,3 +182,5 @@ func decodeJSON(t *testing.T, b []byte) any {
 	}
 	return v
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
