@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,17 +30,8 @@ func decode(c *fiber.Ctx, v any) error {
 	return nil
 }
 
-// ownMonitor loads a monitor of the caller; another user's is "not found",
-// never "forbidden", so ids of other accounts are not even confirmed.
 func (s *Server) ownMonitor(c *fiber.Ctx) (engine.Monitor, error) {
-	m, err := s.cfg.Store.GetMonitor(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return m, err
-	}
-	if m.Owner != user(c).ID {
-		return engine.Monitor{}, fmt.Errorf("monitor %s: %w", c.Params("id"), store.ErrNotFound)
-	}
-	return m, nil
+	return s.ownMonitorID(c.UserContext(), user(c), c.Params("id"))
 }
 
 func (s *Server) listMonitors(c *fiber.Ctx) error {
@@ -50,10 +39,10 @@ func (s *Server) listMonitors(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	if ms == nil {
-		ms = []engine.Monitor{}
+	for i := range ms {
+		ms[i].Config = s.maskMonitorConfig(ms[i])
 	}
-	return c.JSON(ms)
+	return c.JSON(nonNil(ms))
 }
 
 func (s *Server) getMonitor(c *fiber.Ctx) error {
@@ -61,122 +50,105 @@ func (s *Server) getMonitor(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
+	m.Config = s.maskMonitorConfig(m)
 	return c.JSON(m)
+}
+
+// monitorInput is the monitor a client may write: status and owner are
+// the server's, so they are not accepted.
+type monitorInput struct {
+	engine.Monitor
+	// Read-only fields clients may echo back from a GET (export → apply).
+	Status    *engine.Status `json:"status,omitempty"`
+	StatusAt  *time.Time     `json:"status_at,omitempty"`
+	Owner     *string        `json:"owner,omitempty"`
+	CreatedAt *time.Time     `json:"created_at,omitempty"`
+	UpdatedAt *time.Time     `json:"updated_at,omitempty"`
 }
 
 func (s *Server) createMonitor(c *fiber.Ctx) error {
-	var m engine.Monitor
-	if err := decode(c, &m); err != nil {
+	var in monitorInput
+	if err := decode(c, &in); err != nil {
 		return failErr(c, err)
 	}
-	if m.ID == "" {
-		m.ID = newID("m-")
-	}
-	if _, err := s.cfg.Store.GetMonitor(c.UserContext(), m.ID); err == nil {
-		return fail(c, fiber.StatusConflict, "conflict", "a monitor with id "+m.ID+" exists", fieldReason{"id", "is taken"})
-	}
-	now := time.Now().UTC()
-	m.Owner, m.CreatedAt, m.UpdatedAt, m.Status, m.StatusAt = user(c).ID, now, now, engine.StatusPending, time.Time{}
-	if err := s.checkMonitor(c, &m); err != nil {
+	out, err := s.createMonitorOp(c.UserContext(), user(c), in.Monitor)
+	if err != nil {
 		return failErr(c, err)
 	}
-	if err := s.cfg.Store.PutMonitor(c.UserContext(), m, m.Zones); err != nil {
-		return failErr(c, err)
-	}
-	s.log.Info("monitor created", "monitor", m.ID, "user", m.Owner, "zones", m.Zones)
-	return c.Status(fiber.StatusCreated).JSON(m)
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 func (s *Server) updateMonitor(c *fiber.Ctx) error {
-	old, err := s.ownMonitor(c)
+	var in monitorInput
+	if err := decode(c, &in); err != nil {
+		return failErr(c, err)
+	}
+	out, err := s.updateMonitorOp(c.UserContext(), user(c), c.Params("id"), in.Monitor)
 	if err != nil {
 		return failErr(c, err)
 	}
-	var m engine.Monitor
-	if err := decode(c, &m); err != nil {
-		return failErr(c, err)
-	}
-	if m.ID != "" && m.ID != old.ID {
-		return fail(c, fiber.StatusBadRequest, "invalid", "id cannot change", fieldReason{"id", "cannot change"})
-	}
-	m.ID, m.Owner, m.CreatedAt, m.UpdatedAt = old.ID, old.Owner, old.CreatedAt, time.Now().UTC()
-	m.Status, m.StatusAt = old.Status, old.StatusAt
-	if err := s.checkMonitor(c, &m); err != nil {
-		return failErr(c, err)
-	}
-	// Zones the monitor left must hear about it too.
-	if err := s.cfg.Store.PutMonitor(c.UserContext(), m, union(old.Zones, m.Zones)); err != nil {
-		return failErr(c, err)
-	}
-	return c.JSON(m)
+	return c.JSON(out)
 }
 
 func (s *Server) deleteMonitor(c *fiber.Ctx) error {
-	m, err := s.ownMonitor(c)
-	if err != nil {
-		return failErr(c, err)
-	}
-	if err := s.cfg.Store.DeleteMonitor(c.UserContext(), m.ID, m.Zones); err != nil {
+	if err := s.deleteMonitorOp(c.UserContext(), user(c), c.Params("id")); err != nil {
 		return failErr(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// checkMonitor validates m fully: its own fields, its zones, its reactions
-// (which must be the caller's) and its config against the check plugin.
-func (s *Server) checkMonitor(c *fiber.Ctx, m *engine.Monitor) error {
-	if len(m.Zones) == 0 && len(s.cfg.Zones) > 0 {
-		m.Zones = []string{s.cfg.Zones[0]}
+func (s *Server) apiPause(c *fiber.Ctx) error  { return s.apiSetPaused(c, true) }
+func (s *Server) apiResume(c *fiber.Ctx) error { return s.apiSetPaused(c, false) }
+
+func (s *Server) apiSetPaused(c *fiber.Ctx, paused bool) error {
+	m, err := s.setPaused(c.UserContext(), user(c), c.Params("id"), paused)
+	if err != nil {
+		return failErr(c, err)
 	}
-	m.Normalize()
-	var errs engine.FieldErrors
-	if err := m.Validate(); err != nil {
-		fes, _ := engine.AsFieldErrors(err)
-		errs = append(errs, fes...)
-	}
-	for _, z := range m.Zones {
-		if !contains(s.cfg.Zones, z) {
-			errs.Add("zones", "unknown zone %q (known: %v)", z, s.cfg.Zones)
-		}
-	}
-	for _, rid := range m.Reactions {
-		r, err := s.cfg.Store.GetReaction(c.UserContext(), rid)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && r.Owner != m.Owner) {
-			errs.Add("reactions", "unknown reaction %q", rid)
-		} else if err != nil {
-			return err
-		}
-	}
-	if m.Kind == engine.KindScheduled && m.Check != "" && len(errs) == 0 {
-		if err := s.validatePlugin(c, "check", m.Check, m.Version, m.Config, &errs); err != nil {
-			return err
-		}
-	}
-	return errs.Err()
+	m.Config = s.maskMonitorConfig(m)
+	return c.JSON(m)
 }
 
-// validatePlugin runs the plugin's own config validator; an unknown plugin
-// is a field error on "check"/"plugin", not a server error.
-func (s *Server) validatePlugin(c *fiber.Ctx, field, plugin, version string, config json.RawMessage, errs *engine.FieldErrors) error {
-	if s.cfg.Plugins == nil {
-		return nil
+// markInput is a manual result: "mark failed / mark healthy".
+type markInput struct {
+	Status  engine.Status `json:"status" form:"status"`
+	Message string        `json:"message" form:"message"`
+}
+
+func (in *markInput) Validate() error {
+	if in.Status != engine.StatusHealthy && in.Status != engine.StatusFailed {
+		return &engine.FieldError{Field: "status", Reason: "must be healthy or failed"}
 	}
-	if len(config) == 0 {
-		config = json.RawMessage("{}")
-	}
-	fes, err := s.cfg.Plugins.Validate(c.UserContext(), plugin, version, config)
-	if err != nil {
-		errs.Add(field, "%v", err)
-		return nil
-	}
-	for _, fe := range fes {
-		f := "config"
-		if fe.Field != "" {
-			f = "config." + fe.Field
-		}
-		errs.Add(f, "%s", fe.Message)
+	if len(in.Message) > 500 {
+		return &engine.FieldError{Field: "message", Reason: "must be at most 500 characters"}
 	}
 	return nil
+}
+
+func (s *Server) markOp(c *fiber.Ctx, in markInput) (time.Time, error) {
+	m, err := s.ownMonitor(c)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return time.Time{}, err
+	}
+	if in.Message == "" {
+		in.Message = "marked " + string(in.Status) + " by " + user(c).Email
+	}
+	return s.enqueueResult(c.UserContext(), m, engine.SourceManual, in.Status, in.Message)
+}
+
+func (s *Server) apiMark(c *fiber.Ctx) error {
+	var in markInput
+	if err := decode(c, &in); err != nil {
+		return failErr(c, err)
+	}
+	at, err := s.markOp(c, in)
+	if err != nil {
+		return failErr(c, err)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"queued": true, "status": in.Status, "at": at})
 }
 
 func (s *Server) monitorHistory(c *fiber.Ctx) error {
@@ -184,7 +156,7 @@ func (s *Server) monitorHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	q := store.HistoryQuery{Limit: c.QueryInt("limit", 100)}
+	q := store.HistoryQuery{Limit: clamp(c.QueryInt("limit", 100), 1, 1000)}
 	if v := c.Query("before"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
@@ -204,7 +176,7 @@ func (s *Server) monitorEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	rows, err := s.cfg.Store.Events(c.UserContext(), m.ID, c.QueryInt("limit", 100))
+	rows, err := s.cfg.Store.Events(c.UserContext(), m.ID, clamp(c.QueryInt("limit", 100), 1, 1000))
 	if err != nil {
 		return failErr(c, err)
 	}
@@ -216,35 +188,37 @@ func (s *Server) monitorReactionLogs(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	rows, err := s.cfg.Store.ReactionLogs(c.UserContext(), m.ID, c.QueryInt("limit", 100))
+	rows, err := s.cfg.Store.ReactionLogs(c.UserContext(), m.ID, clamp(c.QueryInt("limit", 100), 1, 1000))
 	if err != nil {
 		return failErr(c, err)
 	}
 	return c.JSON(nonNil(rows))
 }
 
-func nonNil[T any](rows []T) []T {
-	if rows == nil {
-		return []T{}
+func (s *Server) apiUptime(c *fiber.Ctx) error {
+	m, err := s.ownMonitor(c)
+	if err != nil {
+		return failErr(c, err)
 	}
-	return rows
+	u, err := s.uptime(c.UserContext(), m.ID, time.Now())
+	if err != nil {
+		return failErr(c, err)
+	}
+	return c.JSON(u)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+func (s *Server) apiZoneResults(c *fiber.Ctx) error {
+	m, err := s.ownMonitor(c)
+	if err != nil {
+		return failErr(c, err)
 	}
-	return false
+	zr, err := s.zoneResults(c.UserContext(), m)
+	if err != nil {
+		return failErr(c, err)
+	}
+	return c.JSON(zr)
 }
 
-func union(a, b []string) []string {
-	out := append([]string(nil), a...)
-	for _, x := range b {
-		if !contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
+func clamp(v, lo, hi int) int {
+	return max(lo, min(v, hi))
 }

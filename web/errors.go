@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,22 +45,28 @@ func failErr(c *fiber.Ctx, err error) error {
 		return fail(c, fiber.StatusBadRequest, "invalid", err.Error(), fields...)
 	}
 	var me *malformedError
+	var le *limitError
 	switch {
+	case errors.As(err, &le):
+		return fail(c, fiber.StatusForbidden, "plan_limit", le.Reason, fieldReason{le.Field, le.Reason})
 	case errors.As(err, &me):
 		return fail(c, fiber.StatusBadRequest, "malformed", me.Error())
 	case errors.Is(err, store.ErrNotFound):
 		return fail(c, fiber.StatusNotFound, "not_found", "not found")
+	case errors.Is(err, errTaken):
+		return fail(c, fiber.StatusConflict, "conflict", err.Error(), fieldReason{"id", "is taken"})
 	case errors.Is(err, store.ErrConflict):
 		return fail(c, fiber.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, store.ErrUnavailable):
 		return fail(c, fiber.StatusServiceUnavailable, "unavailable", "the store is unavailable; try again shortly")
 	}
-	return fail(c, fiber.StatusInternalServerError, "internal", err.Error())
+	slog.Default().Error("web: unhandled error", "path", c.Path(), "err", err)
+	return fail(c, fiber.StatusInternalServerError, "internal", "internal error")
 }
 
 // errorHandler catches what handlers return unhandled (bad routes, body
 // too large) so clients always get the JSON shape.
-func errorHandler(c *fiber.Ctx, err error) error {
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		code := "error"
@@ -67,10 +75,12 @@ func errorHandler(c *fiber.Ctx, err error) error {
 			code = "not_found"
 		case fiber.StatusRequestEntityTooLarge:
 			code = "too_large"
+			return fail(c, fe.Code, code, fmt.Sprintf("request body is larger than %d bytes", s.cfg.BodyLimit))
 		case fiber.StatusMethodNotAllowed:
 			code = "method_not_allowed"
 		}
 		return fail(c, fe.Code, code, fe.Message)
 	}
-	return fail(c, fiber.StatusInternalServerError, "internal", err.Error())
+	s.log.Error("unhandled error", "path", c.Path(), "err", err)
+	return fail(c, fiber.StatusInternalServerError, "internal", "internal error")
 }

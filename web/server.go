@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
 )
 
@@ -18,24 +19,44 @@ type Validator interface {
 	Validate(ctx context.Context, plugin, version string, config json.RawMessage) ([]abi.FieldError, error)
 }
 
+// Catalog lists the plugins the deployment may load, with their manifests;
+// the web builds its monitor and reaction forms from them. *host.Host is one.
+type Catalog interface {
+	Plugins() []host.PluginInfo
+}
+
 // Config of the web app.
 type Config struct {
 	Store store.Store
 	// Zones a monitor may name; its default zone is the first.
-	Zones     []string
-	Plugins   Validator
+	Zones   []string
+	Plugins Validator
+	// Catalog defaults to Plugins when that also lists plugins.
+	Catalog   Catalog
 	Logger    *slog.Logger
 	BodyLimit int // bytes, default 1 MiB
-	// SessionKey signs dashboard session cookies; random when empty (then
-	// sessions end when the process does).
+	// SessionKey peppers the hashes of session secrets; random when empty
+	// (then sessions end when the process does).
 	SessionKey []byte
+	// SignupPlan is the plan new accounts get (default "free").
+	SignupPlan string
+	// DisableSignup closes self-service sign-up (admins still exist).
+	DisableSignup bool
+	// TravisPublicKeys (PEM) verify Travis CI notifications of monitors
+	// that have no key of their own.
+	TravisPublicKeys []string
+	// PollInterval is how often live pages look for changes (default 1s).
+	PollInterval time.Duration
+	// SecureCookies marks cookies Secure (set it behind TLS).
+	SecureCookies bool
 }
 
 // Server holds the app and what handlers share.
 type Server struct {
-	cfg Config
-	app *fiber.App
-	log *slog.Logger
+	cfg  Config
+	app  *fiber.App
+	log  *slog.Logger
+	live *liveHub
 }
 
 // New builds the app with every route.
@@ -50,39 +71,31 @@ func New(cfg Config) *Server {
 		cfg.SessionKey = make([]byte, 32)
 		_, _ = rand.Read(cfg.SessionKey)
 	}
+	if cfg.SignupPlan == "" {
+		cfg.SignupPlan = PlanFree
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.Catalog == nil {
+		if c, ok := cfg.Plugins.(Catalog); ok {
+			cfg.Catalog = c
+		}
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "web")}
+	s.live = newLiveHub(s)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "runbook",
 		BodyLimit:             cfg.BodyLimit,
-		ErrorHandler:          errorHandler,
+		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
+		// No WriteTimeout: live pages stream server-sent events for as
+		// long as the tab is open.
+		IdleTimeout: 2 * time.Minute,
 	})
 	s.routes()
 	return s
-}
-
-func (s *Server) routes() {
-	s.app.Get("/", s.pageIndex)
-	s.app.Post("/login", s.pageLogin)
-	s.app.Post("/logout", s.pageLogout)
-	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-
-	api := s.app.Group("/api/v1", s.requireToken)
-	api.Get("/monitors", s.listMonitors)
-	api.Post("/monitors", s.createMonitor)
-	api.Get("/monitors/:id", s.getMonitor)
-	api.Put("/monitors/:id", s.updateMonitor)
-	api.Delete("/monitors/:id", s.deleteMonitor)
-	api.Get("/monitors/:id/history", s.monitorHistory)
-	api.Get("/monitors/:id/events", s.monitorEvents)
-	api.Get("/monitors/:id/reactionlogs", s.monitorReactionLogs)
-	api.Get("/reactions", s.listReactions)
-	api.Post("/reactions", s.createReaction)
-	api.Get("/reactions/:id", s.getReaction)
-	api.Put("/reactions/:id", s.updateReaction)
-	api.Delete("/reactions/:id", s.deleteReaction)
 }
 
 // App exposes the fiber app (tests use App().Test).
@@ -96,6 +109,7 @@ func (s *Server) Listen(ctx context.Context, addr string) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+		s.live.close()
 		return s.app.ShutdownWithTimeout(5 * time.Second)
 	}
 }
