@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +56,21 @@ func TestTargetPolicyDeniesAnotherPort(t *testing.T) {
 	if err != nil || !strings.Contains(out.Message, "denied") {
 		t.Fatalf("another host name: %+v, %v; want denied", out, err)
 	}
+	stillServing(t, h, target)
+}
+
+// A capability the manifest asks for but plugins.lock does not grant is
+// denied even for the monitor's own target.
+func TestUngrantedCapabilityIsDenied(t *testing.T) {
+	es := hosttest.Entries(t, hostile, "http-status")
+	es[0].Capabilities = nil
+	h := hosttest.NewWithConfig(t, host.Config{Entries: es, PoolSize: 2})
+	srv := okServer(t)
+	out, err := call(t, h, "hostile", map[string]any{"mode": "fetch", "url": srv.URL, "fetch": srv.URL})
+	if err != nil || out.Status != abi.StatusFailed || !strings.Contains(out.Message, `capability "http" is not granted`) {
+		t.Fatalf("got %+v, %v; want failed: http not granted", out, err)
+	}
+	stillServing(t, h, srv)
 }
 
 func TestTimeoutDiscardsInstanceAndHostKeepsServing(t *testing.T) {
@@ -77,6 +91,7 @@ func TestTimeoutDiscardsInstanceAndHostKeepsServing(t *testing.T) {
 }
 
 func TestHostilePluginsAreContained(t *testing.T) {
+	t.Setenv("RUNBOOK_TEST_SECRET", "must not reach plugins")
 	h := hostileHost(t)
 	srv := okServer(t)
 	cases := []struct {
@@ -88,7 +103,7 @@ func TestHostilePluginsAreContained(t *testing.T) {
 		{mode: "big", size: 1 << 20, wantErr: "exceeds the limit"},
 		{mode: "panic", wantErr: "trapped: wasm error: unreachable"},
 		{mode: "memory", size: 200 << 20, wantErr: "trapped"},
-		{mode: "env", want: "env 0"},
+		{mode: "env", want: "env 0"}, // the host's own environment is not empty (see below)
 		{mode: "file", want: "read:"},
 		{mode: "log", want: "logged"},
 	}
@@ -105,41 +120,5 @@ func TestHostilePluginsAreContained(t *testing.T) {
 			}
 			stillServing(t, h, srv)
 		})
-	}
-}
-
-func TestConcurrentCallsDoNotCrossTalk(t *testing.T) {
-	h := hostileHost(t)
-	srv := okServer(t)
-	var wg sync.WaitGroup
-	errs := make(chan error, 100)
-	for i := range 100 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			id := fmt.Sprintf("m%d", i)
-			plugin, config := "hostile", map[string]any{"mode": "ok"}
-			if i%2 == 1 {
-				plugin, config = "http-status", map[string]any{"url": srv.URL}
-			}
-			out, _, err := h.Call(context.Background(), host.Call{Plugin: plugin, Input: abi.Input{
-				Config: cfg(t, config), Context: abi.CallContext{MonitorID: id}}})
-			switch {
-			case err != nil:
-				errs <- err
-			case plugin == "hostile" && out.Message != "monitor "+id:
-				errs <- fmt.Errorf("call for %s got %q", id, out.Message)
-			case out.Status != abi.StatusHealthy:
-				errs <- fmt.Errorf("call for %s: %+v", id, out)
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if n := pluginInfo(t, h, "hostile").Instances; n > 2 {
-		t.Errorf("%d live instances; pool size is 2", n)
 	}
 }

@@ -10,6 +10,10 @@
 //	file    tries to read /etc/passwd
 //	log     writes to stdout and through sdk.Log
 //	memory  allocates "size" bytes
+//	loop    runs "size" iterations of a tight arithmetic loop (benchmarks
+//	        the per-iteration cost of deadline checks)
+//	now     makes "size" host calls to the now capability (benchmarks the
+//	        host-function round trip)
 package main
 
 import (
@@ -62,6 +66,19 @@ func check(ctx sdk.Context, cfg Config) sdk.Output {
 		fmt.Println("hello from stdout")
 		sdk.Log("warn", "hello from sdk.Log", "k", 1)
 		return sdk.Healthy("logged")
+	case "loop":
+		x := uint64(1)
+		for i := 0; i < cfg.Size; i++ {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+		return sdk.Healthy("loop %d", x&1)
+	case "now":
+		for range cfg.Size {
+			if _, err := sdk.Now(); err != nil {
+				return sdk.Failed("now: %v", err)
+			}
+		}
+		return sdk.Healthy("now %d", cfg.Size)
 	case "memory":
 		sink = append(sink, make([]byte, cfg.Size))
 		return sdk.Healthy("allocated %d", cfg.Size)
