@@ -21,7 +21,8 @@ type datadogPayload struct {
 	ID         string `json:"id"`
 }
 
-var datadogPrefix = regexp.MustCompile(`^\s*\[([A-Za-z -]+)\]`)
+// The title starts "[Triggered]" or "[Triggered on {host:web-1}]".
+var datadogPrefix = regexp.MustCompile(`^\s*\[([A-Za-z][A-Za-z -]*?)(?: on [^\]]*)?\]`)
 
 func parseDatadog(body []byte, contentType string) (verdict, error) {
 	if len(body) > maxHookBody {
