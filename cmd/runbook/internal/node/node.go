@@ -70,6 +70,9 @@ func Run(ctx context.Context, o Options) error {
 		o.Logger = slog.Default()
 	}
 	g, ctx := errgroup.WithContext(ctx)
+	if o.Host != nil {
+		registerPools(o.Host)
+	}
 	for _, z := range o.Zones {
 		if err := startZone(ctx, g, o, z); err != nil {
 			return err
@@ -127,7 +130,12 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		if err != nil {
 			return err
 		}
-		c := &control.Control{Zone: z.Name, Redis: rdb, Sender: p, Tick: z.Control.Tick.D(), Batch: z.Control.Batch, Logger: log}
+		// Missed heartbeats become failed results on the action broker.
+		ap, err := producer(z.ActionBroker.Frontend)
+		if err != nil {
+			return err
+		}
+		c := &control.Control{Zone: z.Name, Redis: rdb, Sender: p, Actions: ap, Tick: z.Control.Tick.D(), Batch: z.Control.Batch, Logger: log}
 		g.Go(func() error { return c.Run(ctx) })
 	}
 	if o.has(RoleWorker) {
@@ -145,9 +153,10 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		if o.Host == nil {
 			return fmt.Errorf("zone %s: the actioner needs the plugin host", z.Name)
 		}
-		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: o.Host, Logger: log}
+		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: o.Host,
+			MaxAge: z.Actioner.MaxResultAge.D(), Logger: log}
 		g.Go(func() error { return a.Run(ctx, z.ActionBroker.Backend, z.Actioner.Concurrency) })
-		g.Go(func() error { j.Run(ctx, o.Store, 100*time.Millisecond, 1000, log); return nil })
+		g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
 	}
 	if o.has(RoleBridge) {
 		p, err := producer(z.ActionBroker.Frontend)
@@ -158,7 +167,7 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		g.Go(func() error { return b.Run(ctx) })
 		if !o.has(RoleActioner) {
 			// Someone must drain the journal; the lock makes sharing safe.
-			g.Go(func() error { j.Run(ctx, o.Store, time.Second, 1000, log); return nil })
+			g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
 		}
 	}
 	return nil
