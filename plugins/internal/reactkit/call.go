@@ -45,22 +45,40 @@ func Send(req sdk.HTTPRequest, explain Explain) (*sdk.HTTPResponse, error) {
 	}
 	resp, err := sdk.HTTP(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", req.Method, redact(req.URL), err)
+		return nil, fmt.Errorf("%s %s: %w", req.Method, Redact(req.URL), Scrub(err, req.URL))
 	}
 	if resp.Status < 200 || resp.Status > 299 {
 		if explain == nil {
 			explain = JSONMessage
 		}
-		return resp, fmt.Errorf("%s %s: %w", req.Method, redact(req.URL), &ProviderError{Status: resp.Status, Message: explain(resp.Body)})
+		return resp, fmt.Errorf("%s %s: %w", req.Method, Redact(req.URL), &ProviderError{Status: resp.Status, Message: explain(resp.Body)})
 	}
 	return resp, nil
 }
 
-// redact drops a URL's query string from messages: some providers (and
+// Redact drops a URL's query string from messages: some providers (and
 // users of http-template) put tokens there.
-func redact(u string) string {
+func Redact(u string) string {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		return u[:i]
 	}
 	return u
 }
+
+// Scrub hides secret in err's text (the host quotes the URL it was asked
+// for, query string and all) and keeps err for errors.Is/As.
+func Scrub(err error, rawURL string) error {
+	red := Redact(rawURL)
+	if err == nil || red == rawURL || !strings.Contains(err.Error(), rawURL) {
+		return err
+	}
+	return scrubbed{err: err, msg: strings.ReplaceAll(err.Error(), rawURL, red+"?…")}
+}
+
+type scrubbed struct {
+	err error
+	msg string
+}
+
+func (s scrubbed) Error() string { return s.msg }
+func (s scrubbed) Unwrap() error { return s.err }
