@@ -31,7 +31,7 @@ type CA struct {
 	PEM string
 }
 
-// NewCA makes a CA valid for a day around now.
+// NewCA makes a CA valid from an hour ago for ten years.
 func NewCA(t testing.TB) *CA {
 	t.Helper()
 	key := newKey(t)
@@ -39,7 +39,7 @@ func NewCA(t testing.TB) *CA {
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "Runbook Test CA"},
 		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
+		NotAfter:              time.Now().AddDate(10, 0, 0), // outlives every leaf, so a leaf's expiry is what tests see
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
