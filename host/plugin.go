@@ -95,7 +95,7 @@ func (p *plugin) start(ctx context.Context, wasm []byte) (*instance, abi.Manifes
 		// Closing on ctx done is what enforces the deadline in guest loops.
 		// It costs a check per loop iteration (wazero #2466); measured in
 		// docs/PERFORMANCE.md once the benchmarks exist.
-		WithCloseOnContextDone(true)
+		WithCloseOnContextDone(closeOnContextDone)
 	p.runtime = wazero.NewRuntimeWithConfig(ctx, rc)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, p.runtime); err != nil {
 		return nil, abi.Manifest{}, fmt.Errorf("instantiate WASI: %w", err)

@@ -29,7 +29,7 @@ var (
 
 // buildWasm compiles the examples with build.sh, the same script `make as`
 // runs, so the test never loads a stale .wasm.
-func buildWasm(t *testing.T, name string) string {
+func buildWasm(t testing.TB, name string) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := filepath.Abs(filepath.Join(hosttest.RepoRoot(t), "build", "as-test"))
@@ -51,7 +51,7 @@ func buildWasm(t *testing.T, name string) string {
 	return filepath.Join(buildDir, name+".wasm")
 }
 
-func newHost(t *testing.T) *host.Host {
+func newHost(t testing.TB) *host.Host {
 	t.Helper()
 	e, err := plugintool.Entry(context.Background(), buildWasm(t, "as-http-status"), "", hosttest.Cache())
 	if err != nil {

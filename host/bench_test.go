@@ -1,0 +1,296 @@
+package host_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/abi"
+	"github.com/runbookhq/runbook/host/hosttest"
+	"github.com/tetratelabs/wazero"
+)
+
+// Benchmarks for docs/PERFORMANCE.md ("## Plugin host"). Run them all with
+// `make bench`, or: go test -run='^$' -bench=. ./host/
+
+// cpuTime is the CPU (user + system) this process has used. Wall time
+// hides what matters for a monitoring host: how many checks a core does.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU runs fn b.N times and reports CPU microseconds per op.
+func reportCPU(b *testing.B, fn func()) {
+	b.Helper()
+	b.ResetTimer()
+	start := cpuTime()
+	for b.Loop() {
+		fn()
+	}
+	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N)/1e3, "cpu-us/op")
+}
+
+func benchHost(b *testing.B, names ...string) *host.Host {
+	b.Helper()
+	return hosttest.NewWithConfig(b, host.Config{Entries: hosttest.Entries(b, names...), PoolSize: 1, Logger: discard()})
+}
+
+func mustCall(b *testing.B, h *host.Host, plugin, config string) abi.Output {
+	out, _, err := h.Call(context.Background(), host.Call{Plugin: plugin, Input: abi.Input{
+		Config: json.RawMessage(config), Context: abi.CallContext{MonitorID: "m1"}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkCall is the per-call overhead of the sandbox: a call that does
+// nothing (JSON in, JSON out, pooled instance), through the Go SDK and
+// through a bare-ABI plugin.
+func BenchmarkCall(b *testing.B) {
+	h := benchHost(b, hostile, rawabi)
+	for _, c := range []struct{ name, plugin, config string }{
+		{"noop-sdk", "hostile", `{"mode":"ok"}`},
+		{"noop-bare-abi", "rawabi", `{"mode":"echo","say":"x"}`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			mustCall(b, h, c.plugin, c.config)
+			reportCPU(b, func() { mustCall(b, h, c.plugin, c.config) })
+		})
+	}
+}
+
+// BenchmarkLoad: compiling a module cold, loading it from a warm
+// compilation cache, and instantiating one more pooled instance.
+func BenchmarkLoad(b *testing.B) {
+	es := hosttest.Entries(b, "http-status")
+	newHost := func(cache wazero.CompilationCache) *host.Host {
+		h, err := host.New(context.Background(), host.Config{Entries: es, Cache: cache, PoolSize: 1, Logger: discard()})
+		if err != nil || h.Plugins()[0].Err != nil {
+			b.Fatal(err, h.Plugins()[0].Err)
+		}
+		return h
+	}
+	b.Run("cold-compile", func(b *testing.B) {
+		reportCPU(b, func() {
+			cache := wazero.NewCompilationCache() // empty: compiles
+			newHost(cache).Close(context.Background())
+			cache.Close(context.Background())
+		})
+	})
+	b.Run("cached", func(b *testing.B) {
+		cache := wazero.NewCompilationCache()
+		defer cache.Close(context.Background())
+		newHost(cache).Close(context.Background()) // warm it
+		reportCPU(b, func() { newHost(cache).Close(context.Background()) })
+	})
+	b.Run("instantiate", func(b *testing.B) {
+		h := benchHost(b, "http-status")
+		reportCPU(b, func() {
+			if err := host.InstantiateForBench(context.Background(), h, "http-status"); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// BenchmarkHostCall is one host-function round trip (host_call +
+// host_result + JSON both ways) to the cheapest capability, now: the
+// difference between a call making 1,000 of them and one making none.
+func BenchmarkHostCall(b *testing.B) {
+	h := benchHost(b, hostile)
+	const n = 1000
+	b.Run("now", func(b *testing.B) {
+		mustCall(b, h, "hostile", `{"mode":"now","size":0}`)
+		startNone := cpuTime()
+		for range 200 {
+			mustCall(b, h, "hostile", `{"mode":"now","size":0}`)
+		}
+		base := (cpuTime() - startNone) / 200
+		b.ResetTimer()
+		start := cpuTime()
+		for b.Loop() {
+			mustCall(b, h, "hostile", fmt.Sprintf(`{"mode":"now","size":%d}`, n))
+		}
+		per := (cpuTime()-start)/time.Duration(b.N) - base
+		b.ReportMetric(float64(per.Nanoseconds())/n/1e3, "cpu-us/hostcall")
+	})
+}
+
+// BenchmarkHTTPCheck is the figure that matters: the http-status plugin
+// against the same check written in plain Go, side by side in one run,
+// against a server in another process (so its CPU is not counted), with
+// CPU per check. Target: wasm ≤ 1.10× native.
+func BenchmarkHTTPCheck(b *testing.B) {
+	url := benchServer(b)
+	native := nativeHTTPCheck(url)
+	h := benchHost(b, "http-status")
+	config := fmt.Sprintf(`{"url":%q}`, url)
+	b.Run("native-go", func(b *testing.B) {
+		if err := native(); err != nil {
+			b.Fatal(err)
+		}
+		reportCPU(b, func() {
+			if err := native(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("wasm-http-status", func(b *testing.B) {
+		if out := mustCall(b, h, "http-status", config); out.Status != abi.StatusHealthy {
+			b.Fatal(out)
+		}
+		reportCPU(b, func() {
+			if out := mustCall(b, h, "http-status", config); out.Status != abi.StatusHealthy {
+				b.Fatal(out)
+			}
+		})
+	})
+}
+
+// nativeHTTPCheck is http-status in plain Go: GET, discard a capped body,
+// compare the status, time it. Its own keep-alive client, like the host's.
+func nativeHTTPCheck(url string) func() error {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		Proxy: nil, MaxIdleConnsPerHost: 4, IdleConnTimeout: 90 * time.Second}}
+	return func() error {
+		start := time.Now()
+		resp, err := client.Get(url)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		_ = time.Since(start)
+		return nil
+	}
+}
+
+// BenchmarkDeadline compares the two ways to enforce a call's deadline on
+// a loop-heavy guest (10M iterations of a tight loop):
+//
+//   - close-on-ctx-done: wazero's WithCloseOnContextDone (what the host uses)
+//   - timer-close: no per-iteration check; a timer closes the module with
+//     CloseWithExitCode when the deadline passes
+//
+// loop/* reports the cost per loop iteration without a deadline hit;
+// stop/* reports how long a guest ran past a 50 ms deadline before it was
+// stopped (the timer can only take effect when the loop ends by itself).
+func BenchmarkDeadline(b *testing.B) {
+	const iters = 10_000_000
+	loop := fmt.Sprintf(`{"mode":"loop","size":%d}`, iters)
+	long := fmt.Sprintf(`{"mode":"loop","size":%d}`, 40*iters)
+	for _, mode := range []struct {
+		name string
+		on   bool
+	}{{"close-on-ctx-done", true}, {"timer-close", false}} {
+		restore := host.SetCloseOnContextDoneForBench(mode.on)
+		// A new digest-keyed compile per mode: wazero keys its cache by
+		// the option too.
+		h := benchHost(b, hostile)
+		restore()
+		b.Run("loop/"+mode.name, func(b *testing.B) {
+			mustCall(b, h, "hostile", loop)
+			b.ResetTimer()
+			start := cpuTime()
+			for b.Loop() {
+				mustCall(b, h, "hostile", loop)
+			}
+			b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N)/iters, "cpu-ns/iter")
+		})
+		b.Run("noop-call/"+mode.name, func(b *testing.B) {
+			mustCall(b, h, "hostile", `{"mode":"ok"}`)
+			reportCPU(b, func() { mustCall(b, h, "hostile", `{"mode":"ok"}`) })
+		})
+		b.Run("http-check/"+mode.name, func(b *testing.B) {
+			url := benchServer(b)
+			hh := func() *host.Host {
+				defer host.SetCloseOnContextDoneForBench(mode.on)()
+				return benchHost(b, "http-status")
+			}()
+			config := fmt.Sprintf(`{"url":%q}`, url)
+			mustCall(b, hh, "http-status", config)
+			reportCPU(b, func() { mustCall(b, hh, "http-status", config) })
+		})
+		b.Run("stop/"+mode.name, func(b *testing.B) {
+			input, _ := json.Marshal(abi.Input{Config: json.RawMessage(long)})
+			var ran time.Duration
+			for b.Loop() {
+				d, _ := host.CallWithTimerCloseForBench(context.Background(), h, "hostile", input, 50*time.Millisecond)
+				ran += d
+			}
+			b.ReportMetric(float64(ran.Milliseconds())/float64(b.N), "ms-until-stopped")
+		})
+	}
+}
+
+var benchSrv struct {
+	url string
+	cmd *exec.Cmd
+}
+
+// benchServer starts (once per test binary) an HTTP server in a child
+// process — this test binary, running TestBenchServerProcess — so the
+// server's CPU is not in this process's rusage.
+func benchServer(b *testing.B) string {
+	b.Helper()
+	if benchSrv.url != "" {
+		return benchSrv.url
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchServerProcess$")
+	cmd.Env = append(os.Environ(), "RUNBOOK_BENCH_SERVER=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "http://") {
+		b.Fatalf("bench server: %q, %v", line, err)
+	}
+	_ = stdin // closed when this process exits, which stops the server
+	benchSrv.url, benchSrv.cmd = strings.TrimSpace(line), cmd
+	return benchSrv.url
+}
+
+// TestBenchServerProcess is the child side of benchServer; in a normal
+// test run (no RUNBOOK_BENCH_SERVER) it does nothing.
+func TestBenchServerProcess(t *testing.T) {
+	if os.Getenv("RUNBOOK_BENCH_SERVER") == "" {
+		return
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("http://%s/health\n", ln.Addr())
+	go func() { _, _ = io.Copy(io.Discard, os.Stdin); os.Exit(0) }()
+	_ = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "ok") }))
+}
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

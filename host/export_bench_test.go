@@ -1,0 +1,63 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tetratelabs/wazero/sys"
+)
+
+// Hooks for host_test benchmarks; compiled only into test binaries.
+
+// SetCloseOnContextDoneForBench sets the deadline enforcement for hosts
+// created afterwards and returns a func restoring the previous setting.
+func SetCloseOnContextDoneForBench(on bool) (restore func()) {
+	prev := closeOnContextDone
+	closeOnContextDone = on
+	return func() { closeOnContextDone = prev }
+}
+
+// InstantiateForBench creates and closes one pooled-style instance of the
+// current version of plugin name: the cost a pool pays to grow.
+func InstantiateForBench(ctx context.Context, h *Host, name string) error {
+	p, err := h.lookup(name, "", "")
+	if err != nil {
+		return err
+	}
+	inst, err := p.create(ctx)
+	if err != nil {
+		return err
+	}
+	inst.close(ctx)
+	return nil
+}
+
+// CallWithTimerCloseForBench runs one call the way invoke does, but
+// enforces the deadline by closing the module from a timer when ctx is
+// done (context.AfterFunc + CloseWithExitCode), the alternative to
+// WithCloseOnContextDone. It returns how long the guest ran. The instance
+// is discarded afterwards.
+func CallWithTimerCloseForBench(ctx context.Context, h *Host, name string, input []byte, deadline time.Duration) (time.Duration, error) {
+	p, err := h.lookup(name, "", "")
+	if err != nil {
+		return 0, err
+	}
+	inst, err := p.pool.get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer p.pool.discard(inst)
+	cctx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+	stop := context.AfterFunc(cctx, func() {
+		_ = inst.mod.CloseWithExitCode(context.Background(), sys.ExitCodeDeadlineExceeded)
+	})
+	defer stop()
+	start := time.Now()
+	_, err = inst.invoke(withCallState(cctx, &callState{plugin: p}), inst.call, input, p.limits.OutputBytes)
+	if err != nil {
+		err = fmt.Errorf("timer close: %w", err)
+	}
+	return time.Since(start), err
+}
