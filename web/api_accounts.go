@@ -198,17 +198,18 @@ func (s *Server) apiRevokeToken(c *fiber.Ctx) error {
 
 // summary is the dashboard's header: counts by state.
 type summary struct {
-	Total  int                   `json:"total"`
-	Paused int                   `json:"paused"`
-	Counts map[engine.Status]int `json:"counts"`
+	Total  int `json:"total"`
+	Paused int `json:"paused"`
+	// Counts is keyed by status; string keys so templates can index it.
+	Counts map[string]int `json:"counts"`
 }
 
 func summarize(ms []engine.Monitor) summary {
-	sm := summary{Total: len(ms), Counts: map[engine.Status]int{
-		engine.StatusHealthy: 0, engine.StatusFailed: 0, engine.StatusUnknown: 0, engine.StatusPending: 0,
+	sm := summary{Total: len(ms), Counts: map[string]int{
+		string(engine.StatusHealthy): 0, string(engine.StatusFailed): 0, string(engine.StatusUnknown): 0, string(engine.StatusPending): 0,
 	}}
 	for _, m := range ms {
-		sm.Counts[m.Status]++
+		sm.Counts[string(m.Status)]++
 		if m.Paused {
 			sm.Paused++
 		}

@@ -64,6 +64,21 @@ func (s *Server) readMonitorForm(c *fiber.Ctx) (engine.Monitor, engine.FieldErro
 	if v := c.FormValue("quorum"); v != "" {
 		m.Quorum, _ = strconv.Atoi(v)
 	}
+	if len(errs) > 0 {
+		// Report the monitor's own problems in the same round trip.
+		v := m
+		if v.ID == "" {
+			v.ID = "placeholder"
+		}
+		v.Normalize()
+		if fes, ok := engine.AsFieldErrors(v.Validate()); ok {
+			for _, fe := range fes {
+				if fe.Field != "interval" && fe.Field != "timeout" && fe.Field != "grace" {
+					errs = append(errs, fe)
+				}
+			}
+		}
+	}
 	if m.Kind == engine.KindScheduled {
 		mf, ok := s.manifest(abi.KindCheck, m.Check, "")
 		if ok {
