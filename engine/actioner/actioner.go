@@ -83,8 +83,8 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 		return nil
 	}
 	keys := zones.KeysFor(a.Zone)
-	mon, err := a.monitor(ctx, keys, res.MonitorID)
-	if errors.Is(err, redis.Nil) {
+	mon, vals, err := a.read(ctx, keys, res.MonitorID)
+	if errors.Is(err, errNoMonitor) {
 		mDropped.WithLabelValues(a.Zone, "unknown_monitor").Inc()
 		return nil // deleted since the check ran
 	}
@@ -115,7 +115,8 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	if mon.Kind == engine.KindHeartbeat && res.IsPing() {
 		s.arm = &heartbeatArm{id: mon.ID, deadline: mon.HeartbeatDeadline(res.FinishedAt), interval: mon.Interval.D()}
 	}
-	out, err := apply(ctx, a.Redis, keys, res, s, a.Journal)
+	reread := func() (map[string]string, error) { return a.Redis.HGetAll(ctx, keys.Counters(mon.ID)).Result() }
+	out, err := apply(ctx, a.Redis, keys, res, vals, reread, s)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 		a.Logger.Info("stale result kept in history only", "monitor", mon.ID, "zone", res.Zone, "result", res.ID)
 		return nil
 	}
-	if out.progress == fresh {
+	if out.fresh {
 		mResults.WithLabelValues(a.Zone, string(res.Status), string(res.Source)).Inc()
 		mDecideLatency.WithLabelValues(a.Zone).Observe(a.Now().Sub(res.FinishedAt).Seconds())
 	}
@@ -151,17 +152,24 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	return nil
 }
 
-func (a *Actioner) monitor(ctx context.Context, keys zones.Keys, id string) (engine.Monitor, error) {
+// read fetches the monitor and its counters in one round trip.
+func (a *Actioner) read(ctx context.Context, keys zones.Keys, id string) (engine.Monitor, map[string]string, error) {
 	var mon engine.Monitor
-	raw, err := a.Redis.Get(ctx, keys.Monitor(id)).Bytes()
+	var get *redis.StringCmd
+	var counters *redis.MapStringStringCmd
+	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		get = p.Get(ctx, keys.Monitor(id))
+		counters = p.HGetAll(ctx, keys.Counters(id))
+		return nil
+	})
+	if errors.Is(err, redis.Nil) || errors.Is(get.Err(), redis.Nil) {
+		return mon, nil, errNoMonitor
+	}
 	if err != nil {
-		if errors.Is(err, redis.Nil) {
-			return mon, err
-		}
-		return mon, fmt.Errorf("reading monitor %s: %w", id, err)
+		return mon, nil, fmt.Errorf("reading monitor %s and its counters: %w", id, err)
 	}
-	if err := json.Unmarshal(raw, &mon); err != nil {
-		return mon, fmt.Errorf("decoding monitor %s: %w", id, err)
+	if err := json.Unmarshal([]byte(get.Val()), &mon); err != nil {
+		return mon, nil, fmt.Errorf("decoding monitor %s: %w", id, err)
 	}
-	return mon, nil
+	return mon, counters.Val(), nil
 }

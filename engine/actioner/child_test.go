@@ -3,6 +3,7 @@ package actioner_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"testing"
@@ -22,7 +23,8 @@ import (
 // test can kill it with SIGKILL mid-job: no deferred cleanup, no DONE, the
 // way a crashed process really goes.
 type childSpec struct {
-	Role    string `json:"role"` // "worker" or "actioner"
+	Role    string `json:"role"` // "worker", "actioner" or "target"
+	Listen  string `json:"listen"` // target: loopback address to serve on
 	Zone    string `json:"zone"`
 	Redis   string `json:"redis"`
 	Lock    string `json:"lock"`
@@ -44,6 +46,12 @@ func runChild() bool {
 		os.Exit(3)
 	}
 	ctx := context.Background()
+	if s.Role == "target" {
+		// An HTTP target outside the measured process, so its CPU is
+		// counted in neither side of the overhead comparison.
+		_ = http.ListenAndServe(s.Listen, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		os.Exit(0)
+	}
 	h, err := host.New(ctx, host.Config{LockFile: s.Lock, Cache: hosttest.Cache(), Logger: quietLogger()})
 	if err != nil {
 		os.Exit(4)
@@ -66,13 +74,18 @@ func runChild() bool {
 }
 
 // startChild runs role in a child process; kill it with the returned func.
-func (r *rig) startChild(t *testing.T, role string) (kill func()) {
+func (r *rig) startChild(t testing.TB, role string) (kill func()) {
 	t.Helper()
-	s := childSpec{Role: role, Zone: r.zone, Redis: r.srv.Addr, Lock: r.lock, Results: r.action.front}
-	s.Backend = r.action.back
+	s := childSpec{Role: role, Zone: r.zone, Redis: r.srv.Addr, Lock: r.lock, Results: r.action.front, Backend: r.action.back}
 	if role == "worker" {
 		s.Backend = r.monitor.back
 	}
+	return startChildSpec(t, s)
+}
+
+func startChildSpec(t testing.TB, s childSpec) (kill func()) {
+	t.Helper()
+	role := s.Role
 	raw, _ := json.Marshal(s)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+string(raw))

@@ -2,6 +2,7 @@ package actioner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -38,6 +39,8 @@ type applyOutcome struct {
 	prev, next engine.Counters
 	changed    bool
 	progress   progress
+	// fresh: this delivery applied the result (not a re-send).
+	fresh bool
 	// stale: a result older than one already applied (a job re-sent after
 	// newer results moved on). Its history row is kept; counters and
 	// reactions are not touched.
@@ -85,66 +88,99 @@ type heartbeatArm struct {
 	interval time.Duration
 }
 
-// apply folds res into the counters and journals its records in the same
-// transaction, unless this result was applied before.
-func apply(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, res engine.Result, s step1, j *journal.Journal) (applyOutcome, error) {
-	key := keys.Counters(res.MonitorID)
+// commitScript is step one's write, atomic and conditional: it applies
+// only if the counters still say what we read (field "last" unchanged),
+// so two results of one monitor racing cannot both apply on the same
+// base. It replaces WATCH/MULTI/EXEC, which took four round trips and a
+// dedicated connection per result; this is one.
+//
+// KEYS: counters, history list, events list, heartbeat zset, heartbeat ivs
+// ARGV: expected last ("" = none), mode ("apply" | "history"),
+//
+//	history row, event row ("" = none), heartbeat id ("" = none),
+//	deadline ms, interval ms, then field/value pairs for the counters
+var commitScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'last') or ''
+if cur ~= ARGV[1] then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+if ARGV[2] == 'history' then return 1 end
+if ARGV[4] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[4]) end
+if ARGV[5] ~= '' then
+  redis.call('ZADD', KEYS[4], tonumber(ARGV[6]), ARGV[5])
+  redis.call('HSET', KEYS[5], ARGV[5], ARGV[7])
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 8))
+return 1
+`)
+
+// apply folds res into the counters and journals its records atomically,
+// unless this result was applied before: one pipelined read of monitor
+// and counters (the caller's), one conditional commit, retried when
+// another result of the same monitor committed in between.
+func apply(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, res engine.Result, vals map[string]string, reread func() (map[string]string, error), s step1) (applyOutcome, error) {
 	var out applyOutcome
-	txf := func(tx *redis.Tx) error {
-		vals, err := tx.HGetAll(ctx, key).Result()
-		if err != nil {
-			return err
+	for attempt := 0; attempt < 20; attempt++ {
+		if attempt > 0 {
+			var err error
+			if vals, err = reread(); err != nil {
+				return out, fmt.Errorf("applying result %s: re-reading counters: %w", res.ID, err)
+			}
 		}
-		out.prev = readCounters(vals)
+		out = applyOutcome{prev: readCounters(vals)}
 		if vals[fLast] == res.ID {
 			out.next = out.prev
 			out.progress = applied
 			if vals[fLastDone] == "1" {
 				out.progress = finished
 			}
-			return nil
+			return out, nil
 		}
+		hist, err := json.Marshal(res)
+		if err != nil {
+			return out, fmt.Errorf("applying result %s: encoding history row: %w", res.ID, err)
+		}
+		args := []any{vals[fLast], "apply", hist, "", "", 0, 0}
 		lastAt, _ := strconv.ParseInt(vals[fLastAt], 10, 64)
 		if at := orderAt(res).UnixMilli(); vals[fLast] != "" && at < lastAt {
 			out.next, out.progress, out.stale = out.prev, finished, true
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				return j.AppendTo(ctx, p, journal.Batch{History: []engine.Result{res}})
-			})
-			return err
-		}
-		out.next, out.changed = out.prev.ApplyAt(res.Status, res.FinishedAt)
-		out.progress = fresh
-		b := s.record(out.prev, out.next, out.changed)
-		done := "0"
-		if s.done {
-			done = "1"
-		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.HSet(ctx, key, fStatus, string(out.next.Status), fFail, out.next.FailCount,
-				fSuccess, out.next.SuccessCount, fSince, out.next.Since.UnixMilli(), fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
-			if a := s.arm; a != nil {
-				p.ZAdd(ctx, keys.Heartbeat(), redis.Z{Score: float64(a.deadline.UnixMilli()), Member: a.id})
-				p.HSet(ctx, keys.HeartbeatIntervals(), a.id, a.interval.Milliseconds())
+			args[1] = "history"
+		} else {
+			out.next, out.changed = out.prev.ApplyAt(res.Status, res.FinishedAt)
+			out.progress, out.fresh = fresh, true
+			b := s.record(out.prev, out.next, out.changed)
+			if len(b.Events) > 0 {
+				ev, err := json.Marshal(b.Events[0])
+				if err != nil {
+					return out, fmt.Errorf("applying result %s: encoding event: %w", res.ID, err)
+				}
+				args[3] = ev
 			}
-			return j.AppendTo(ctx, p, b)
-		})
-		return err
-	}
-	for attempt := 0; attempt < 20; attempt++ {
-		err := rdb.Watch(ctx, txf, key)
-		if errors.Is(err, redis.TxFailedErr) {
-			continue // another result of this monitor won the race; re-read
+			if a := s.arm; a != nil {
+				args[4], args[5], args[6] = a.id, a.deadline.UnixMilli(), a.interval.Milliseconds()
+			}
+			done := "0"
+			if s.done {
+				done = "1"
+				out.progress = finished
+			}
+			args = append(args, fStatus, string(out.next.Status), fFail, out.next.FailCount,
+				fSuccess, out.next.SuccessCount, fSince, out.next.Since.UnixMilli(),
+				fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
 		}
+		ok, err := commitScript.Run(ctx, rdb, []string{keys.Counters(res.MonitorID), keys.BehindHistory(),
+			keys.BehindEvents(), keys.Heartbeat(), keys.HeartbeatIntervals()}, args...).Int()
 		if err != nil {
 			return out, fmt.Errorf("applying result %s to counters: %w", res.ID, err)
 		}
-		if s.done && out.progress == fresh {
-			out.progress = finished
+		if ok == 1 {
+			return out, nil
 		}
-		return out, nil
+		// Another result of this monitor committed since we read: re-read.
 	}
 	return out, fmt.Errorf("applying result %s to counters: too much contention", res.ID)
 }
+
+var errNoMonitor = errors.New("monitor not in zone redis")
 
 // markDone records that res's reactions ran, unless a newer result moved on.
 var markDone = redis.NewScript(`

@@ -69,7 +69,9 @@ func newRig(t testing.TB, zone string) *rig {
 	t.Helper()
 	r := &rig{t: t, zone: zone, keys: zones.KeysFor(zone), log: quietLogger()}
 	r.srv = redistest.Start(t)
-	r.rdb = redistest.Client(t, r.srv)
+	// Every actioner slot may hold a connection: size the pool for it.
+	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr, PoolSize: 256})
+	t.Cleanup(func() { r.rdb.Close() })
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
 	if err != nil {
 		t.Fatal(err)

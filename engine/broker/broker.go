@@ -174,6 +174,11 @@ func (b *Broker) drainBackend(back *zmq.Socket) {
 			c = &consumer{id: id}
 			b.consumers[id] = c
 			b.log.Info("consumer joined", "consumer", shortID(id))
+			if verb != cmdReady {
+				// A consumer of our previous life: it would otherwise wait
+				// for work we do not know it can take.
+				_, _ = back.SendMessage(id, cmdAgain)
+			}
 		}
 		c.lastSeen = time.Now()
 		switch verb {

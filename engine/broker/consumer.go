@@ -79,28 +79,45 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	// the broker's credit mirrors cap(slots)-len(slots).
 	slots := make(chan struct{}, cfg.Concurrency)
 	var released atomic.Int64
+	// Handlers run on long-lived goroutines, handed work over an
+	// unbuffered channel: a plugin call grows its goroutine's stack, and a
+	// fresh goroutine per message would copy that stack up every time.
+	// A new goroutine is made only when none is idle; their number stays
+	// bounded by slots + released handlers.
 	var wg sync.WaitGroup
-	start := func(m Message) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var freed atomic.Bool
-			free := func() {
-				if released.Add(1) > int64(maxReleased) || !freed.CompareAndSwap(false, true) {
-					released.Add(-1)
-					return
-				}
-				<-slots
-				doneCh <- cmdFree + " " + m.ID
-			}
-			handler(context.WithValue(ctx, releaseKey{}, free), m)
-			if freed.Load() {
+	work := make(chan Message)
+	run := func(m Message) {
+		var freed atomic.Bool
+		free := func() {
+			if released.Add(1) > int64(maxReleased) || !freed.CompareAndSwap(false, true) {
 				released.Add(-1)
-				doneCh <- cmdEnd + " " + m.ID
 				return
 			}
 			<-slots
-			doneCh <- cmdDone + " " + m.ID
+			doneCh <- cmdFree + " " + m.ID
+		}
+		handler(context.WithValue(ctx, releaseKey{}, free), m)
+		if freed.Load() {
+			released.Add(-1)
+			doneCh <- cmdEnd + " " + m.ID
+			return
+		}
+		<-slots
+		doneCh <- cmdDone + " " + m.ID
+	}
+	start := func(m Message) {
+		select {
+		case work <- m:
+			return
+		default:
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(m)
+			for m := range work {
+				run(m)
+			}
 		}()
 	}
 
@@ -121,7 +138,13 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			switch p.Socket {
 			case sock:
 				lastHeard = time.Now()
-				backlog = append(backlog, c.recvJobs()...)
+				jobs, again := c.recvJobs()
+				backlog = append(backlog, jobs...)
+				if again {
+					free := cfg.Concurrency - len(slots) - len(backlog)
+					log.Info("broker asked again, re-announcing", "free", max(free, 0))
+					c.send(cmdReady, strconv.Itoa(max(free, 0)))
+				}
 			case doneRx:
 				c.sendDone(doneRx)
 			}
@@ -157,6 +180,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			c.send(cmdReady, strconv.Itoa(free))
 		}
 	}
+	close(work)
 	wg.Wait()
 	close(doneCh)
 	<-fwdDone
@@ -176,15 +200,19 @@ func (c *consumerLoop) send(parts ...string) {
 	}
 }
 
-func (c *consumerLoop) recvJobs() []Message {
-	var out []Message
+// recvJobs reads every pending message; again reports that the broker
+// asked for a fresh READY (it restarted and forgot us).
+func (c *consumerLoop) recvJobs() (out []Message, again bool) {
 	for {
 		parts, err := c.sock.RecvMessageBytes(zmq.DONTWAIT)
 		if err != nil {
-			return out
+			return out, again
 		}
-		if len(parts) == 3 && string(parts[0]) == cmdJob {
+		switch {
+		case len(parts) == 3 && string(parts[0]) == cmdJob:
 			out = append(out, Message{ID: string(parts[1]), Payload: parts[2]})
+		case len(parts) == 1 && string(parts[0]) == cmdAgain:
+			again = true
 		}
 	}
 }

@@ -16,6 +16,7 @@
 //	consumer → broker   HB           I am alive
 //	broker → consumer   JOB id pl    a job, sent only against a free slot
 //	broker → consumer   HB           I am alive
+//	broker → consumer   AGAIN        I do not know you (I restarted): READY
 //
 // Because work is only sent against announced slots, a slow consumer is
 // never buried and a dead one strands at most the jobs it held: those are
@@ -23,4 +24,17 @@
 // answers, when their deadline passes. Jobs waiting for a free slot sit in
 // a bounded queue; past its limit new jobs are dropped and counted, never
 // kept in unbounded memory.
+//
+// A broker restart. Producers keep sending: their PUSH socket holds
+// messages in its pipe until the broker is back (up to the high-water
+// mark). Consumers that kept running are asked AGAIN by the new broker
+// (or re-announce after Liveness silent beats) and get work at once. What
+// the broker held in memory goes with it: messages waiting in its queue
+// and its in-flight table. In-flight messages whose consumer stays alive
+// are not lost (the consumer finishes them and pushes results onward);
+// the waiting queue, and messages a producer wrote in the instant before
+// it noticed the broker went away, are. For the monitor broker that is a
+// skipped run (the next slot comes an interval later); for the action
+// broker it is a lost result, which is why the queue is kept short: jobs
+// wait only while every consumer slot is busy.
 package broker

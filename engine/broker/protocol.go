@@ -12,6 +12,9 @@ const (
 	cmdEnd  = "END"
 	cmdHB   = "HB"
 	cmdJob  = "JOB"
+	// AGAIN asks a consumer the broker does not know (it restarted) to
+	// re-announce its free slots with READY.
+	cmdAgain = "AGAIN"
 )
 
 // Heartbeat is how often both sides say they are alive; a peer silent for

@@ -101,7 +101,10 @@ func Run(ctx context.Context, o Options) error {
 
 func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config) error {
 	log := o.Logger.With("zone", z.Name)
-	rdb := redis.NewClient(&redis.Options{Addr: z.Redis.Addr, Password: z.Redis.Password, DB: z.Redis.DB})
+	// Each actioner slot may wait on Redis at once; a smaller pool would
+	// queue results behind connections, not behind Redis.
+	rdb := redis.NewClient(&redis.Options{Addr: z.Redis.Addr, Password: z.Redis.Password, DB: z.Redis.DB,
+		PoolSize: z.Actioner.Concurrency + 32})
 	g.Go(func() error { <-ctx.Done(); return rdb.Close() })
 	j := journal.New(rdb, z.Name)
 
