@@ -241,6 +241,11 @@ func (s *Server) recentEvents(c *fiber.Ctx, limit int) ([]engine.Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.recentEventsOf(c, ms, limit)
+}
+
+// recentEventsOf is recentEvents for monitors the caller already listed.
+func (s *Server) recentEventsOf(c *fiber.Ctx, ms []engine.Monitor, limit int) ([]engine.Event, error) {
 	mine := make(map[string]bool, len(ms))
 	for _, m := range ms {
 		mine[m.ID] = true

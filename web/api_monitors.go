@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/abi"
 )
 
 func newID(prefix string) string {
@@ -39,8 +42,22 @@ func (s *Server) listMonitors(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
+	total := len(ms)
+	off, lim := clamp(c.QueryInt("offset", 0), 0, total), c.QueryInt("limit", 0)
+	ms = ms[off:]
+	if lim > 0 && lim < len(ms) {
+		ms = ms[:lim]
+	}
+	c.Set("X-Total-Count", strconv.Itoa(total))
+	// One catalog read for the whole list: a host lists its plugins under
+	// a lock.
+	var plugins []host.PluginInfo
+	if s.cfg.Catalog != nil {
+		plugins = s.cfg.Catalog.Plugins()
+	}
 	for i := range ms {
-		ms[i].Config = s.maskMonitorConfig(ms[i])
+		mf, _ := findManifest(plugins, abi.KindCheck, ms[i].Check, ms[i].Version)
+		ms[i].Config = maskConfig(ms[i].Config, mf.Config)
 	}
 	return c.JSON(nonNil(ms))
 }

@@ -61,6 +61,9 @@ func pctString(p *float64) string {
 // every form must carry.
 type page map[string]any
 
+// dashboardRows is how many monitors one dashboard page lists.
+const dashboardRows = 100
+
 func (s *Server) render(c *fiber.Ctx, status int, name string, data page) error {
 	if data == nil {
 		data = page{}
@@ -108,14 +111,18 @@ func (s *Server) pageIndex(c *fiber.Ctx) error {
 		}
 		shown = append(shown, m)
 	}
-	evs, _ := s.recentEvents(c, 10)
-	names := map[string]string{}
-	for _, m := range ms {
-		names[m.ID] = m.Name
-	}
+	// A page of rows: thousands of table rows help nobody and cost the
+	// browser more than the server; counts and search cover them all.
+	pg := max(1, c.QueryInt("page", 1))
+	pages := max(1, (len(shown)+dashboardRows-1)/dashboardRows)
+	pg = min(pg, pages)
+	matched := len(shown)
+	shown = shown[(pg-1)*dashboardRows : min(len(shown), pg*dashboardRows)]
+	evs, _ := s.recentEventsOf(c, ms, 10)
 	return s.render(c, fiber.StatusOK, "index.html", page{
 		"Monitors": shown, "Summary": summarize(ms), "Q": c.Query("q"), "State": state,
-		"Events": evs, "Names": names, "Flash": c.Query("flash"),
+		"Events": evs, "Flash": c.Query("flash"), "Page": pg, "Pages": pages, "Matched": matched,
+		"PrevPage": pg - 1, "NextPage": pg + 1,
 	})
 }
 

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"sync"
 	"encoding/json"
 	"regexp"
 	"sort"
@@ -99,7 +101,11 @@ func (s *Server) manifest(kind abi.Kind, name, version string) (abi.Manifest, bo
 	if s.cfg.Catalog == nil {
 		return abi.Manifest{}, false
 	}
-	for _, p := range s.cfg.Catalog.Plugins() {
+	return findManifest(s.cfg.Catalog.Plugins(), kind, name, version)
+}
+
+func findManifest(ps []host.PluginInfo, kind abi.Kind, name, version string) (abi.Manifest, bool) {
+	for _, p := range ps {
 		if p.Name == name && p.Kind == kind && (version == "" && p.Current || p.Version == version) {
 			return p.Manifest, p.Err == nil
 		}
@@ -125,7 +131,20 @@ func (s *Server) pluginList(kind abi.Kind) []host.PluginInfo {
 // unchanged means "keep the stored value".
 const secretMask = "********"
 
+// secretCache remembers each schema's secret fields: listing 10,000
+// monitors must not parse the same schema 10,000 times.
+var secretCache sync.Map // schema text -> []string
+
 func secretFields(schema json.RawMessage) []string {
+	if v, ok := secretCache.Load(string(schema)); ok {
+		return v.([]string)
+	}
+	out := secretFieldsUncached(schema)
+	secretCache.Store(string(schema), out)
+	return out
+}
+
+func secretFieldsUncached(schema json.RawMessage) []string {
 	var out []string
 	for _, f := range parseSchema(schema) {
 		if f.Secret {
@@ -141,12 +160,17 @@ func maskConfig(config json.RawMessage, schema json.RawMessage) json.RawMessage 
 	if len(config) == 0 {
 		return config
 	}
+	secrets := secretFields(schema)
+	// Most configs have nothing to hide: skip decoding them.
+	if len(secrets) == 0 && !bytes.Contains(config, []byte(`"headers"`)) {
+		return config
+	}
 	var m map[string]any
 	if json.Unmarshal(config, &m) != nil {
 		return config
 	}
 	changed := false
-	for _, name := range secretFields(schema) {
+	for _, name := range secrets {
 		if v, ok := m[name]; ok && v != "" && v != nil {
 			m[name] = secretMask
 			changed = true
