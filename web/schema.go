@@ -2,11 +2,11 @@ package web
 
 import (
 	"bytes"
-	"sync"
 	"encoding/json"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
