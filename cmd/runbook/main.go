@@ -26,6 +26,8 @@ var commands = map[string]command{
 	"actioner":   {"run a zone's actioner", roleCommand("actioner")},
 	"repopulate": {"rebuild a zone's Redis from the store", cmdRepopulate},
 	"plugin":     {"build, lock, verify, inspect or run plugins", cmdPlugin},
+	"apply":      {"create or update monitors and reactions from a YAML file, via the API", cmdApply},
+	"export":     {"write your monitors and reactions as YAML, via the API", cmdExport},
 }
 
 func usage() {
