@@ -10,6 +10,11 @@ import (
 	"github.com/runbookhq/runbook/bridge"
 )
 
+// cmdRepopulate rebuilds each named zone's Redis from the store after a
+// Redis loss (`runbook repopulate --zone dc1.yaml --store URL`). It is safe
+// while the zone runs: it writes what the bridge would and queues a
+// re-check of everything so a concurrent edit is re-applied after it. The
+// embedded store is one process per file, so with bolt stop the zone first.
 func cmdRepopulate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("repopulate", flag.ExitOnError)
 	var c common
@@ -30,7 +35,7 @@ func cmdRepopulate(ctx context.Context, args []string) error {
 		m, r, err := b.Repopulate(ctx)
 		rdb.Close()
 		if err != nil {
-			return err
+			return fmt.Errorf("zone %s (redis %s): %w", z.Name, z.Redis.Addr, err)
 		}
 		fmt.Printf("zone %s: %d monitors and %d reactions restored\n", z.Name, m, r)
 	}
