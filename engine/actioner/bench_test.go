@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +17,9 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/control"
+	"github.com/runbookhq/runbook/engine/worker"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/abi"
 )
 
 // envInt reads a benchmark knob, so a smaller run can be tried by hand.
@@ -185,6 +187,25 @@ func (r *rig) failMonitors(t testing.TB, n int, iv time.Duration, reaction strin
 // memory per monitor. It never asserts timing. b.N is ignored: the work
 // is fixed (one warm-up interval, then a measured window).
 func BenchmarkCapacity(b *testing.B) {
+	b.Run("wasm", func(b *testing.B) { capacity(b, nil) })
+	// The same run with the check answered natively in Go instead of by
+	// the wasm plugin: what the engine itself can carry on this machine.
+	b.Run("native-check", func(b *testing.B) { capacity(b, nativeFixed{}) })
+}
+
+// nativeFixed answers the fixed check's config without wasm.
+type nativeFixed struct{}
+
+func (nativeFixed) Call(_ context.Context, c host.Call) (abi.Output, host.CallInfo, error) {
+	var cfg struct{ Status string }
+	_ = json.Unmarshal(c.Input.Config, &cfg)
+	if cfg.Status == "" {
+		cfg.Status = "healthy"
+	}
+	return abi.Output{Status: cfg.Status}, host.CallInfo{Plugin: c.Plugin, Digest: "native"}, nil
+}
+
+func capacity(b *testing.B, checker worker.Caller) {
 	monitors := envInt("RUNBOOK_BENCH_MONITORS", 100_000)
 	iv := time.Duration(envInt("RUNBOOK_BENCH_INTERVAL_S", 10)) * time.Second
 	window := time.Duration(envInt("RUNBOOK_BENCH_WINDOW_S", 20)) * time.Second
@@ -199,7 +220,12 @@ func BenchmarkCapacity(b *testing.B) {
 
 	r.startBrokers()
 	r.startControl(1000)
-	r.startWorker(envInt("RUNBOOK_BENCH_WORKER_CONC", 64))
+	if checker == nil {
+		r.startWorker(envInt("RUNBOOK_BENCH_WORKER_CONC", 64))
+	} else {
+		w := &worker.Worker{Zone: r.zone, Host: checker, Results: r.producer(r.action.front), Logger: r.log}
+		goStop(b, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, 64) })
+	}
 	r.startActioner(envInt("RUNBOOK_BENCH_ACTIONER_CONC", 128))
 	r.startFlusher(100*time.Millisecond, 5000)
 
@@ -211,11 +237,13 @@ func BenchmarkCapacity(b *testing.B) {
 	s0 := metricSnap(b)
 	var ru0, ru1 runtimeUsage
 	ru0.read()
+	rc0 := redisCPU(b, r.rdb)
 	start := time.Now()
 	r.failMonitors(b, failing, iv, "page")
 	time.Sleep(window)
 	s1 := metricSnap(b)
 	ru1.read()
+	rc1 := redisCPU(b, r.rdb)
 	el := time.Since(start).Seconds()
 
 	claimed := counterSum(s1, "runbook_control_claimed_total", zone) - counterSum(s0, "runbook_control_claimed_total", zone)
@@ -245,8 +273,10 @@ func BenchmarkCapacity(b *testing.B) {
 	b.ReportMetric(float64(mem1-mem0)/float64(monitors), "redis-B/monitor-config")
 	b.ReportMetric(float64(mem2-mem0)/float64(monitors), "redis-B/monitor-running")
 	b.ReportMetric((ru1.cpu-ru0.cpu).Seconds()/el, "cpu-cores-go")
+	b.ReportMetric((rc1-rc0).Seconds()/el, "cpu-cores-redis")
+	if decided > 0 {
+		b.ReportMetric(float64((ru1.cpu-ru0.cpu+rc1-rc0).Microseconds())/decided, "cpu-us/result")
+	}
 	b.Logf("monitors=%d interval=%s window=%.1fs claimed=%.0f checked=%.0f decided=%.0f flushed=%.0f backlog=%d reactions=%.0f goroutines=%d",
 		monitors, iv, el, claimed, checked, decided, flushed, backlog, react.total, runtime.NumGoroutine())
 }
-
-var _ = sort.Float64s

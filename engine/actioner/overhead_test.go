@@ -16,6 +16,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/worker"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/abi"
 )
 
 // redisCPU is the zone redis-server's CPU time, from /proc: the pipeline's
@@ -51,7 +54,6 @@ func redisCPU(t testing.TB, rdb *redis.Client) time.Duration {
 func BenchmarkOverhead(b *testing.B) {
 	rate := envInt("RUNBOOK_BENCH_RATE", 200) // checks per second
 	window := time.Duration(envInt("RUNBOOK_BENCH_WINDOW_S", 10)) * time.Second
-	r := newRig(b, "ovh")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -91,41 +93,94 @@ func BenchmarkOverhead(b *testing.B) {
 	plainEl := time.Since(start)
 	plainPer := (u1.cpu - u0.cpu) / time.Duration(n)
 
-	// The pipeline: `rate` monitors at a 1 s interval.
+	wasm := pipelineCPU(b, nil, url, rate, window)
+	// The same pipeline with the check done natively in Go: the engine's
+	// own overhead, apart from the sandbox's.
+	native := pipelineCPU(b, nativeHTTP{client: client}, url, rate, window)
+	plainUS := float64(plainPer.Microseconds())
+	b.ReportMetric(float64(rate), "checks/s-offered")
+	b.ReportMetric(float64(n)/plainEl.Seconds(), "plain-gets/s")
+	b.ReportMetric(plainUS, "plain-cpu-us/check")
+	b.ReportMetric(wasm.checksPerS, "wasm-pipeline-checks/s")
+	b.ReportMetric(wasm.goUS, "wasm-pipeline-go-cpu-us/check")
+	b.ReportMetric(wasm.redisUS, "wasm-pipeline-redis-cpu-us/check")
+	b.ReportMetric((wasm.goUS+wasm.redisUS)/plainUS, "wasm-ratio")
+	b.ReportMetric(native.goUS, "native-pipeline-go-cpu-us/check")
+	b.ReportMetric(native.redisUS, "native-pipeline-redis-cpu-us/check")
+	b.ReportMetric((native.goUS+native.redisUS)/plainUS, "native-ratio")
+}
+
+type pipelineCost struct{ checksPerS, goUS, redisUS float64 }
+
+// pipelineCPU runs `rate` http-status monitors at a 1 s interval through a
+// fresh zone (its own Redis) and measures CPU per check over window.
+func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, window time.Duration) pipelineCost {
+	zoneName := "ovh-wasm"
+	if checker != nil {
+		zoneName = "ovh-native"
+	}
+	r := newRig(b, zoneName)
 	cfg, _ := json.Marshal(map[string]any{"url": url})
 	for i := 0; i < rate; i++ {
 		r.put(engine.Monitor{ID: fmt.Sprintf("h%04d", i), Check: "http-status", Config: cfg, Interval: engine.Duration(time.Second)})
 	}
+	var stops []func()
 	r.startBrokers()
-	r.startControl(1000)
-	r.startWorker(32)
-	r.startActioner(32)
-	r.startFlusher(100*time.Millisecond, 5000)
+	stops = append(stops, r.startControl(1000))
+	if checker == nil {
+		stops = append(stops, r.startWorker(32))
+	} else {
+		w := &worker.Worker{Zone: r.zone, Host: checker, Results: r.producer(r.action.front), Logger: r.log}
+		stops = append(stops, goStop(b, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, 32) }))
+	}
+	stops = append(stops, r.startActioner(32), r.startFlusher(100*time.Millisecond, 5000))
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
 	time.Sleep(3 * time.Second) // warm-up: pools filled, first events out of the way
-	zone := map[string]string{"zone": "ovh"}
+	zone := map[string]string{"zone": zoneName}
+	healthyL := map[string]string{"zone": zoneName, "status": "healthy"}
+	var u0, u1 runtimeUsage
 	s0 := metricSnap(b)
 	u0.read()
 	rc0 := redisCPU(b, r.rdb)
-	start = time.Now()
+	start := time.Now()
 	time.Sleep(window)
 	u1.read()
 	rc1 := redisCPU(b, r.rdb)
 	s1 := metricSnap(b)
-	pipeEl := time.Since(start)
+	el := time.Since(start)
 	checks := counterSum(s1, "runbook_worker_jobs_total", zone) - counterSum(s0, "runbook_worker_jobs_total", zone)
-	healthy := counterSum(s1, "runbook_worker_jobs_total", map[string]string{"zone": "ovh", "status": "healthy"}) -
-		counterSum(s0, "runbook_worker_jobs_total", map[string]string{"zone": "ovh", "status": "healthy"})
+	healthy := counterSum(s1, "runbook_worker_jobs_total", healthyL) - counterSum(s0, "runbook_worker_jobs_total", healthyL)
 	if checks == 0 || healthy < checks*0.99 {
-		b.Fatalf("pipeline ran %v checks, %v healthy: the comparison would be meaningless", checks, healthy)
+		b.Fatalf("%s: %v checks, %v healthy: the comparison would be meaningless", zoneName, checks, healthy)
 	}
-	goPer := (u1.cpu - u0.cpu) / time.Duration(checks)
-	redisPer := (rc1 - rc0) / time.Duration(checks)
-	pipePer := goPer + redisPer
-	b.ReportMetric(float64(rate), "checks/s-offered")
-	b.ReportMetric(float64(n)/plainEl.Seconds(), "plain-gets/s")
-	b.ReportMetric(checks/pipeEl.Seconds(), "pipeline-checks/s")
-	b.ReportMetric(float64(plainPer.Microseconds()), "plain-cpu-us/check")
-	b.ReportMetric(float64(goPer.Microseconds()), "pipeline-go-cpu-us/check")
-	b.ReportMetric(float64(redisPer.Microseconds()), "pipeline-redis-cpu-us/check")
-	b.ReportMetric(float64(pipePer)/float64(plainPer), "ratio")
+	return pipelineCost{
+		checksPerS: checks / el.Seconds(),
+		goUS:       float64((u1.cpu - u0.cpu).Microseconds()) / checks,
+		redisUS:    float64((rc1 - rc0).Microseconds()) / checks,
+	}
+}
+
+// nativeHTTP is the http-status check in plain Go, behind the worker's
+// Caller interface.
+type nativeHTTP struct{ client *http.Client }
+
+func (n nativeHTTP) Call(ctx context.Context, c host.Call) (abi.Output, host.CallInfo, error) {
+	var cfg struct{ URL string }
+	_ = json.Unmarshal(c.Input.Config, &cfg)
+	info := host.CallInfo{Plugin: c.Plugin, Digest: "native"}
+	req, _ := http.NewRequestWithContext(ctx, "GET", cfg.URL, nil)
+	resp, err := n.client.Do(req)
+	if err != nil {
+		return abi.Output{Status: "failed", Message: err.Error()}, info, nil
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return abi.Output{Status: "failed", Message: resp.Status}, info, nil
+	}
+	return abi.Output{Status: "healthy"}, info, nil
 }

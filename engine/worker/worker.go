@@ -18,10 +18,17 @@ type Sender interface {
 	Send(broker.Message) error
 }
 
+// Caller runs a plugin call: a *host.Host. It is an interface so a
+// benchmark can put a native check in its place and measure the engine
+// alone.
+type Caller interface {
+	Call(ctx context.Context, c host.Call) (abi.Output, host.CallInfo, error)
+}
+
 // Worker runs checks for one zone.
 type Worker struct {
 	Zone    string
-	Host    *host.Host
+	Host    Caller
 	Results Sender
 	Logger  *slog.Logger
 }
