@@ -23,7 +23,7 @@ import (
 // test can kill it with SIGKILL mid-job: no deferred cleanup, no DONE, the
 // way a crashed process really goes.
 type childSpec struct {
-	Role    string `json:"role"` // "worker", "actioner" or "target"
+	Role    string `json:"role"`   // "worker", "actioner" or "target"
 	Listen  string `json:"listen"` // target: loopback address to serve on
 	Zone    string `json:"zone"`
 	Redis   string `json:"redis"`
