@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -185,12 +186,15 @@ func nativeHTTPCheck(url string) func() error {
 	}
 }
 
-// BenchmarkDeadline compares the two ways to enforce a call's deadline on
-// a loop-heavy guest (10M iterations of a tight loop):
+// BenchmarkDeadline compares the ways to enforce a call's deadline on a
+// loop-heavy guest (10M iterations of a tight loop):
 //
-//   - close-on-ctx-done: wazero's WithCloseOnContextDone (what the host uses)
-//   - timer-close: no per-iteration check; a timer closes the module with
-//     CloseWithExitCode when the deadline passes
+//   - instrumented: the module counts down to a host tick at every loop
+//     body and function entry (instrument.go; what the host uses)
+//   - close-on-ctx-done: wazero's WithCloseOnContextDone (the fallback for
+//     modules that cannot be instrumented)
+//   - timer-close: no check inside guest code; a timer closes the module
+//     with CloseWithExitCode when the deadline passes
 //
 // loop/* reports the cost per loop iteration without a deadline hit;
 // stop/* reports how long a guest ran past a 50 ms deadline before it was
@@ -199,15 +203,17 @@ func BenchmarkDeadline(b *testing.B) {
 	const iters = 10_000_000
 	loop := fmt.Sprintf(`{"mode":"loop","size":%d}`, iters)
 	long := fmt.Sprintf(`{"mode":"loop","size":%d}`, 40*iters)
-	for _, mode := range []struct {
-		name string
-		on   bool
-	}{{"close-on-ctx-done", true}, {"timer-close", false}} {
-		restore := host.SetCloseOnContextDoneForBench(mode.on)
-		// A new digest-keyed compile per mode: wazero keys its cache by
-		// the option too.
-		h := benchHost(b, hostile)
-		restore()
+	for _, mode := range []struct{ name, enforce string }{
+		{"instrumented", host.DeadlineInstrumented},
+		{"close-on-ctx-done", host.DeadlineCloseOnContextDone},
+		{"timer-close", host.DeadlineNone},
+	} {
+		// A separate compile per mode: the compiled code differs.
+		newHost := func(names ...string) *host.Host {
+			defer host.SetDeadlineForTest(mode.enforce)()
+			return benchHost(b, names...)
+		}
+		h := newHost(hostile)
 		b.Run("loop/"+mode.name, func(b *testing.B) {
 			mustCall(b, h, "hostile", loop)
 			b.ResetTimer()
@@ -223,10 +229,7 @@ func BenchmarkDeadline(b *testing.B) {
 		})
 		b.Run("http-check/"+mode.name, func(b *testing.B) {
 			url := benchServer(b)
-			hh := func() *host.Host {
-				defer host.SetCloseOnContextDoneForBench(mode.on)()
-				return benchHost(b, "http-status")
-			}()
+			hh := newHost("http-status")
 			config := fmt.Sprintf(`{"url":%q}`, url)
 			mustCall(b, hh, "http-status", config)
 			reportCPU(b, func() { mustCall(b, hh, "http-status", config) })
@@ -235,10 +238,21 @@ func BenchmarkDeadline(b *testing.B) {
 			input, _ := json.Marshal(abi.Input{Config: json.RawMessage(long)})
 			var ran time.Duration
 			for b.Loop() {
-				d, _ := host.CallWithTimerCloseForBench(context.Background(), h, "hostile", input, 50*time.Millisecond)
-				ran += d
+				if mode.enforce == host.DeadlineNone {
+					d, _ := host.CallWithTimerCloseForBench(context.Background(), h, "hostile", input, 50*time.Millisecond)
+					ran += d
+					continue
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+				start := time.Now()
+				_, _, err := h.Call(ctx, host.Call{Plugin: "hostile", Input: abi.Input{Config: json.RawMessage(long)}})
+				ran += time.Since(start)
+				cancel()
+				if !errors.Is(err, context.DeadlineExceeded) {
+					b.Fatalf("got %v; want deadline exceeded", err)
+				}
 			}
-			b.ReportMetric(float64(ran.Milliseconds())/float64(b.N), "ms-until-stopped")
+			b.ReportMetric(float64(ran.Microseconds())/1e3/float64(b.N), "ms-until-stopped")
 		})
 	}
 }

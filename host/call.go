@@ -100,7 +100,9 @@ func (p *plugin) explain(ctx context.Context, export string, err error, timeout 
 	if errors.As(err, &exit) {
 		switch exit.ExitCode() {
 		case sys.ExitCodeDeadlineExceeded:
-			if ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
+			// deadlinePassed, not ctx.Err(): a tick may trap before the
+			// context's timer has fired (see tick).
+			if deadlinePassed(ctx) && (ctx.Err() == nil || context.Cause(ctx) == context.DeadlineExceeded) {
 				return fmt.Errorf("plugin %s: %s: deadline exceeded (limit %s or the caller's deadline): %w", p.entry.Name, export, timeout, context.DeadlineExceeded)
 			}
 		case sys.ExitCodeContextCanceled:

@@ -10,12 +10,20 @@ import (
 
 // Hooks for host_test benchmarks; compiled only into test binaries.
 
-// SetCloseOnContextDoneForBench sets the deadline enforcement for hosts
-// created afterwards and returns a func restoring the previous setting.
-func SetCloseOnContextDoneForBench(on bool) (restore func()) {
-	prev := closeOnContextDone
-	closeOnContextDone = on
-	return func() { closeOnContextDone = prev }
+// Deadline enforcement modes for SetDeadlineForTest.
+const (
+	DeadlineInstrumented       = enforceInstrumented
+	DeadlineCloseOnContextDone = enforceCloseOnContextDone
+	DeadlineNone               = enforceNone
+)
+
+// SetDeadlineForTest sets the deadline enforcement hosts created
+// afterwards try first, and returns a func restoring the previous one.
+// Not safe for parallel tests.
+func SetDeadlineForTest(mode string) (restore func()) {
+	prev := deadlineEnforcement
+	deadlineEnforcement = mode
+	return func() { deadlineEnforcement = prev }
 }
 
 // InstantiateForBench creates and closes one pooled-style instance of the

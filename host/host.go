@@ -106,6 +106,11 @@ type PluginInfo struct {
 	Allowed     []string
 	HasValidate bool
 	Limits      lock.Limits
+	// Deadline says how the call deadline stops guest code:
+	// "instrumented" (the module counts down to a host tick), or
+	// "close-on-context-done" (wazero's per-iteration check; the fallback
+	// for modules that cannot be instrumented, reason in the log).
+	Deadline string
 	// Err is why the plugin is not serving; nil when it is.
 	Err             error
 	Instances, Idle int
@@ -121,6 +126,7 @@ func (h *Host) Plugins() []PluginInfo {
 			info := PluginInfo{
 				Name: p.entry.Name, Version: p.entry.Version, Kind: p.entry.Kind, Digest: p.entry.SHA256,
 				Current: i == 0, Manifest: p.manifest, HasValidate: p.hasValidate, Limits: p.limits, Err: p.err,
+				Deadline: p.enforcement,
 			}
 			for c := range p.allowed {
 				info.Allowed = append(info.Allowed, c)

@@ -16,6 +16,7 @@ type instance struct {
 	mod                   api.Module
 	alloc, call, validate api.Function
 	out                   *logWriter // stdout+stderr, bounded per call
+	sleep                 *sleeper   // WASI sleeps end with the current call
 }
 
 // newInstance instantiates the compiled module and runs _initialize (Go's
@@ -23,14 +24,17 @@ type instance struct {
 // make host calls, which are then denied.
 func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
 	out := newLogWriter(p.log)
+	sl := &sleeper{}
+	defer sl.during(ctx)()
 	cfg := wazero.NewModuleConfig().
 		WithName(""). // anonymous: many instances of one module per runtime
 		WithStartFunctions(abi.ExportInitialize).
 		WithStdout(out.stream("stdout")).
 		WithStderr(out.stream("stderr")).
 		// Real clocks and randomness, as WASI promises; no FS, env or args
-		// (wazero's defaults give none).
-		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
+		// (wazero's defaults give none). Sleeps are real but end with the
+		// call (wazero's own sleep would outlive any deadline).
+		WithSysWalltime().WithSysNanotime().WithNanosleep(sl.sleep).
 		WithRandSource(cryptoRand{})
 	mod, err := p.runtime.InstantiateModule(ctx, p.compiled, cfg)
 	if err != nil {
@@ -42,6 +46,7 @@ func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
 		call:     mod.ExportedFunction(abi.ExportCall),
 		validate: mod.ExportedFunction(abi.ExportValidate),
 		out:      out,
+		sleep:    sl,
 	}
 	return inst, nil
 }
@@ -64,6 +69,7 @@ var errDiscard = errors.New("instance discarded")
 // caller discards it.
 func (i *instance) invoke(ctx context.Context, fn api.Function, in []byte, maxOut int) ([]byte, error) {
 	i.out.reset()
+	defer i.sleep.during(ctx)()
 	res, err := i.alloc.Call(ctx, uint64(len(in)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", abi.ExportAlloc, err)
@@ -95,6 +101,7 @@ func (i *instance) read(packed uint64, maxOut int) ([]byte, error) {
 
 // manifest calls runbook_manifest.
 func (i *instance) manifest(ctx context.Context) (abi.Manifest, error) {
+	defer i.sleep.during(ctx)()
 	fn := i.mod.ExportedFunction(abi.ExportManifest)
 	res, err := fn.Call(ctx)
 	if err != nil {

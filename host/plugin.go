@@ -26,6 +26,8 @@ type plugin struct {
 	allowed     map[string]bool
 	hasValidate bool
 	schema      *configSchema // the manifest's config schema, compiled at load
+	// enforcement says how the deadline stops guest code (deadline.go).
+	enforcement string
 	runtime     wazero.Runtime
 	compiled    wazero.CompiledModule
 	pool        *pool
@@ -89,13 +91,15 @@ func (p *plugin) init(ctx context.Context) error {
 // start compiles wasm in a fresh runtime, checks its exports, makes the
 // first instance and reads the manifest.
 func (p *plugin) start(ctx context.Context, wasm []byte) (*instance, abi.Manifest, error) {
+	// The digest was checked on the module as locked; what is compiled may
+	// be its instrumented form (deterministic, so the compilation cache,
+	// keyed by the bytes compiled, still hits on every later load).
+	wasm, p.enforcement = prepareDeadline(wasm, deadlineEnforcement, p.log)
 	rc := wazero.NewRuntimeConfig().
 		WithCompilationCache(p.h.cache).
 		WithMemoryLimitPages(uint32(p.limits.MemoryMiB) * 16). // 64 KiB pages
-		// Closing on ctx done is what enforces the deadline in guest loops.
-		// It costs a check per loop iteration (wazero #2466); measured in
-		// docs/PERFORMANCE.md once the benchmarks exist.
-		WithCloseOnContextDone(closeOnContextDone)
+		// Only the fallback pays for wazero's per-iteration context check.
+		WithCloseOnContextDone(p.enforcement == enforceCloseOnContextDone)
 	p.runtime = wazero.NewRuntimeWithConfig(ctx, rc)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, p.runtime); err != nil {
 		return nil, abi.Manifest{}, fmt.Errorf("instantiate WASI: %w", err)

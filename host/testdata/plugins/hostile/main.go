@@ -3,6 +3,9 @@
 //
 //	ok      healthy, echoes the call context's monitor_id
 //	spin    loops forever (stopped by the deadline)
+//	recurse computes fib("size") by plain recursion: ~forever for size
+//	        90, with a call depth of only "size" (stopped by the deadline)
+//	sleep   sleeps an hour (WASI poll_oneoff; stopped by the deadline)
 //	fetch   GETs config "fetch" (which may lie outside the target "url")
 //	big     returns an Output whose message is "size" bytes
 //	panic   panics outside the SDK's recover (a trap: exit code 2)
@@ -21,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/runbookhq/runbook/sdk"
 )
@@ -43,6 +47,11 @@ func check(ctx sdk.Context, cfg Config) sdk.Output {
 		for {
 			n++
 		}
+	case "recurse":
+		return sdk.Healthy("fib %d", fib(cfg.Size))
+	case "sleep":
+		time.Sleep(time.Hour)
+		return sdk.Healthy("slept an hour")
 	case "fetch":
 		resp, err := sdk.HTTP(sdk.HTTPRequest{URL: cfg.Fetch})
 		if err != nil {
@@ -84,6 +93,13 @@ func check(ctx sdk.Context, cfg Config) sdk.Output {
 		return sdk.Healthy("allocated %d", cfg.Size)
 	}
 	return sdk.Unknown("unknown mode %q", cfg.Mode)
+}
+
+func fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return fib(n-1) + fib(n-2)
 }
 
 func init() {
