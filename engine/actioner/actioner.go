@@ -76,6 +76,14 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	if res.FinishedAt.IsZero() {
 		res.FinishedAt = now // a pushed result without a time happened now
 	}
+	if res.Status == "" && res.Source == engine.SourceHeartbeat {
+		res.Status = engine.StatusHealthy // a ping says only "I am alive"
+	}
+	if _, err := engine.ParseStatus(string(res.Status)); err != nil {
+		mDropped.WithLabelValues(a.Zone, "malformed").Inc()
+		a.Logger.Error("dropping result with a bad status", "monitor", res.MonitorID, "zone", a.Zone, "err", err)
+		return nil
+	}
 	res.EnsureID()
 	if age := now.Sub(res.FinishedAt); age > a.MaxAge {
 		mDropped.WithLabelValues(a.Zone, "too_old").Inc()

@@ -153,6 +153,7 @@ func TestManualOldAndStaleResults(t *testing.T) {
 		{"too old is dropped", result("api", F, engine.SourceWebhook, now.Add(-2*time.Minute)), "healthy", 1},
 		{"stale re-send is history only", result("api", F, engine.SourceWebhook, now.Add(-2500*time.Millisecond)), "healthy", 1},
 		{"manual failed", result("api", F, engine.SourceManual, now.Add(-time.Second)), "failed", 1},
+		{"bad status is dropped", result("api", "sideways", engine.SourceWebhook, now), "failed", 1},
 	}
 	for _, s := range steps {
 		if err := a.Handle(ctx, s.res); err != nil {
