@@ -69,7 +69,7 @@ func (s *Server) apiPlan(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	ms, err := s.cfg.Store.ListMonitors(ctx, u.ID)
+	sn, err := s.monitors.get(ctx, u.ID)
 	if err != nil {
 		return failErr(c, err)
 	}
@@ -77,7 +77,7 @@ func (s *Server) apiPlan(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	return c.JSON(planView{Plan: p, Monitors: len(ms), Reactions: len(rs)})
+	return c.JSON(planView{Plan: p, Monitors: len(sn.ms), Reactions: len(rs)})
 }
 
 // pluginView is what a client needs to build a config for a plugin.
@@ -218,11 +218,11 @@ func summarize(ms []engine.Monitor) summary {
 }
 
 func (s *Server) apiSummary(c *fiber.Ctx) error {
-	ms, err := s.cfg.Store.ListMonitors(c.UserContext(), user(c).ID)
+	sn, err := s.monitors.get(c.UserContext(), user(c).ID)
 	if err != nil {
 		return failErr(c, err)
 	}
-	return c.JSON(summarize(ms))
+	return c.JSON(sn.summary)
 }
 
 // apiAllEvents is the newest events of the caller's monitors.
@@ -237,11 +237,11 @@ func (s *Server) apiAllEvents(c *fiber.Ctx) error {
 // recentEvents reads events of every monitor and keeps the caller's:
 // events carry no owner, so ownership is decided by monitor id.
 func (s *Server) recentEvents(c *fiber.Ctx, limit int) ([]engine.Event, error) {
-	ms, err := s.cfg.Store.ListMonitors(c.UserContext(), user(c).ID)
+	sn, err := s.monitors.get(c.UserContext(), user(c).ID)
 	if err != nil {
 		return nil, err
 	}
-	return s.recentEventsOf(c, ms, limit)
+	return s.recentEventsOf(c, sn.ms, limit)
 }
 
 // recentEventsOf is recentEvents for monitors the caller already listed.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -38,16 +39,18 @@ func (s *Server) ownMonitor(c *fiber.Ctx) (engine.Monitor, error) {
 }
 
 func (s *Server) listMonitors(c *fiber.Ctx) error {
-	ms, err := s.cfg.Store.ListMonitors(c.UserContext(), user(c).ID)
+	sn, err := s.monitors.get(c.UserContext(), user(c).ID)
 	if err != nil {
 		return failErr(c, err)
 	}
-	total := len(ms)
+	total := len(sn.ms)
 	off, lim := clamp(c.QueryInt("offset", 0), 0, total), c.QueryInt("limit", 0)
-	ms = ms[off:]
+	ms := sn.ms[off:]
 	if lim > 0 && lim < len(ms) {
 		ms = ms[:lim]
 	}
+	// The snapshot is shared: mask a copy.
+	ms = slices.Clone(ms)
 	c.Set("X-Total-Count", strconv.Itoa(total))
 	// One catalog read for the whole list: a host lists its plugins under
 	// a lock.

@@ -45,7 +45,7 @@ func (s *Server) addSilence(c *fiber.Ctx, si engine.Silence) (engine.Silence, er
 	}
 	m.Silences = append(m.Silences, si)
 	m.UpdatedAt = time.Now().UTC()
-	return si, s.cfg.Store.PutMonitor(c.UserContext(), m, m.Zones)
+	return si, s.putMonitor(c.UserContext(), m, m.Zones)
 }
 
 func (s *Server) deleteSilence(c *fiber.Ctx) error {
@@ -66,7 +66,7 @@ func (s *Server) deleteSilence(c *fiber.Ctx) error {
 		return fmt.Errorf("silence %s: %w", c.Params("sid"), store.ErrNotFound)
 	}
 	m.Silences, m.UpdatedAt = out, time.Now().UTC()
-	return s.cfg.Store.PutMonitor(c.UserContext(), m, m.Zones)
+	return s.putMonitor(c.UserContext(), m, m.Zones)
 }
 
 func (s *Server) apiAddSilence(c *fiber.Ctx) error {

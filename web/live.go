@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/store"
 )
 
 // Live pages get server-sent events. The server polls the store for the
@@ -41,11 +43,13 @@ func toLive(m engine.Monitor) liveMonitor {
 	return liveMonitor{ID: m.ID, Name: m.Name, Status: m.Status, StatusAt: m.StatusAt, Paused: m.Paused}
 }
 
-// liveState is one poll's view; diff compares two.
+// liveState is one poll's view; diff compares two. monitors may be a
+// shared snapshot's map: read it, never write it.
 type liveState struct {
 	monitors map[string]liveMonitor
 	summary  summary
 	lastEv   string
+	lastLog  string // newest reaction log (monitor page only)
 }
 
 type liveDiff struct {
@@ -68,47 +72,88 @@ func diffLive(prev, next map[string]liveMonitor) liveDiff {
 	return d
 }
 
-func (s *Server) pollLive(ctx context.Context, owner string, monitorID string) (liveState, []engine.Event, error) {
-	var ms []engine.Monitor
+// liveLog is a reaction log as the monitor page shows it, with the
+// reaction's name (logs carry only its id).
+type liveLog struct {
+	engine.ReactionLog
+	ReactionName string `json:"reaction_name"`
+}
+
+// liveLogRows is how many reaction logs the monitor page lists.
+const liveLogRows = 50
+
+// livePoll is one poll: the state to diff, the events to show and, for
+// the monitor page, its reaction logs.
+type livePoll struct {
+	liveState
+	events []engine.Event
+	logs   []engine.ReactionLog
+}
+
+func (s *Server) pollLive(ctx context.Context, owner string, monitorID string) (livePoll, error) {
+	var p livePoll
 	if monitorID != "" {
 		m, err := s.cfg.Store.GetMonitor(ctx, monitorID)
-		if err != nil {
-			return liveState{}, nil, err
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return p, err
 		}
-		if m.Owner == owner {
+		p.monitors = map[string]liveMonitor{}
+		var ms []engine.Monitor
+		if err == nil && m.Owner == owner {
 			ms = []engine.Monitor{m}
+			p.monitors[m.ID] = toLive(m)
+		}
+		p.summary = summarize(ms)
+		if len(ms) > 0 {
+			if p.logs, err = s.cfg.Store.ReactionLogs(ctx, monitorID, liveLogRows); err != nil {
+				return p, err
+			}
 		}
 	} else {
-		var err error
-		if ms, err = s.cfg.Store.ListMonitors(ctx, owner); err != nil {
-			return liveState{}, nil, err
+		// Every stream and page of one account shares one store read per
+		// interval (monindex.go).
+		sn, err := s.monitors.get(ctx, owner)
+		if err != nil {
+			return p, err
 		}
+		p.monitors, p.summary = sn.live, sn.summary
 	}
-	st := liveState{monitors: make(map[string]liveMonitor, len(ms)), summary: summarize(ms)}
-	mine := make(map[string]bool, len(ms))
-	for _, m := range ms {
-		st.monitors[m.ID] = toLive(m)
-		mine[m.ID] = true
-	}
-	var evs []engine.Event
-	if len(ms) > 0 {
+	if len(p.monitors) > 0 {
 		all, err := s.cfg.Store.Events(ctx, monitorID, 200)
 		if err != nil {
-			return st, nil, err
+			return p, err
 		}
 		for _, e := range all {
-			if mine[e.MonitorID] {
-				evs = append(evs, e)
-				if len(evs) == 10 {
+			if _, mine := p.monitors[e.MonitorID]; mine {
+				p.events = append(p.events, e)
+				if len(p.events) == 10 {
 					break
 				}
 			}
 		}
 	}
-	if len(evs) > 0 {
-		st.lastEv = evs[0].ID
+	if len(p.events) > 0 {
+		p.lastEv = p.events[0].ID
 	}
-	return st, evs, nil
+	if len(p.logs) > 0 {
+		p.lastLog = p.logs[0].ID
+	}
+	return p, nil
+}
+
+// namedLogs adds reaction names to logs for the page.
+func (s *Server) namedLogs(ctx context.Context, owner string, logs []engine.ReactionLog) []liveLog {
+	names := map[string]string{}
+	if rs, err := s.cfg.Store.ListReactions(ctx, owner); err == nil {
+		for _, r := range rs {
+			names[r.ID] = r.Name
+		}
+	}
+	out := make([]liveLog, len(logs))
+	for i, l := range logs {
+		out[i] = liveLog{ReactionLog: l, ReactionName: names[l.ReactionID]}
+	}
+	return out
 }
 
 // apiStream streams "monitors" (a diff), "summary" and "events" events.
@@ -140,7 +185,7 @@ func (s *Server) streamLoop(w *bufio.Writer, owner, only string, every time.Dura
 	defer tick.Stop()
 	keepAlive := time.Now()
 	for {
-		next, evs, err := s.pollLive(ctx, owner, only)
+		next, err := s.pollLive(ctx, owner, only)
 		if err == nil {
 			d := diffLive(prev.monitors, next.monitors)
 			sent := false
@@ -157,7 +202,14 @@ func (s *Server) streamLoop(w *bufio.Writer, owner, only string, every time.Dura
 				sent = true
 			}
 			if first || prev.lastEv != next.lastEv {
-				if writeEvent(w, "events", nonNil(evs)) != nil {
+				if writeEvent(w, "events", nonNil(next.events)) != nil {
+					return
+				}
+				sent = true
+			}
+			// Reaction logs: the monitor page only, when a new one came.
+			if only != "" && (first || prev.lastLog != next.lastLog) {
+				if writeEvent(w, "logs", s.namedLogs(ctx, owner, next.logs)) != nil {
 					return
 				}
 				sent = true
@@ -165,7 +217,7 @@ func (s *Server) streamLoop(w *bufio.Writer, owner, only string, every time.Dura
 			if sent {
 				keepAlive = time.Now()
 			}
-			prev, first = next, false
+			prev, first = next.liveState, false
 		} else if writeEvent(w, "error", fiber.Map{"message": "store unavailable; retrying"}) != nil {
 			return
 		}

@@ -28,6 +28,18 @@ func (s *Server) ownMonitorID(ctx context.Context, u store.User, id string) (eng
 	return m, nil
 }
 
+// putMonitor writes m and drops the owner's cached list, so the next
+// page shows the write (monindex.go).
+func (s *Server) putMonitor(ctx context.Context, m engine.Monitor, notify []string) error {
+	defer s.monitors.invalidate(m.Owner)
+	return s.cfg.Store.PutMonitor(ctx, m, notify)
+}
+
+func (s *Server) removeMonitor(ctx context.Context, m engine.Monitor, notify []string) error {
+	defer s.monitors.invalidate(m.Owner)
+	return s.cfg.Store.DeleteMonitor(ctx, m.ID, notify)
+}
+
 // monitorSaved is what create and update return: the monitor with secrets
 // masked, and a webhook token when one was just issued (shown once).
 type monitorSaved struct {
@@ -67,7 +79,7 @@ func (s *Server) createMonitorOp(ctx context.Context, u store.User, m engine.Mon
 		}
 		out.Webhook = w
 	}
-	if err := s.cfg.Store.PutMonitor(ctx, m, m.Zones); err != nil {
+	if err := s.putMonitor(ctx, m, m.Zones); err != nil {
 		return monitorSaved{}, err
 	}
 	s.log.Info("monitor created", "monitor", m.ID, "user", m.Owner, "zones", m.Zones)
@@ -103,7 +115,7 @@ func (s *Server) updateMonitorOp(ctx context.Context, u store.User, id string, m
 		}
 	}
 	// Zones the monitor left must hear about it too.
-	if err := s.cfg.Store.PutMonitor(ctx, m, union(old.Zones, m.Zones)); err != nil {
+	if err := s.putMonitor(ctx, m, union(old.Zones, m.Zones)); err != nil {
 		return monitorSaved{}, err
 	}
 	out.Config = s.maskMonitorConfig(m)
@@ -115,7 +127,7 @@ func (s *Server) deleteMonitorOp(ctx context.Context, u store.User, id string) e
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.DeleteMonitor(ctx, m.ID, m.Zones); err != nil {
+	if err := s.removeMonitor(ctx, m, m.Zones); err != nil {
 		return err
 	}
 	if err := s.cfg.Store.DeleteWebhookSecret(ctx, m.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -134,7 +146,7 @@ func (s *Server) setPaused(ctx context.Context, u store.User, id string, paused 
 		return m, nil
 	}
 	m.Paused, m.UpdatedAt = paused, time.Now().UTC()
-	if err := s.cfg.Store.PutMonitor(ctx, m, m.Zones); err != nil {
+	if err := s.putMonitor(ctx, m, m.Zones); err != nil {
 		return m, err
 	}
 	return m, nil

@@ -95,21 +95,25 @@ func (s *Server) pageIndex(c *fiber.Ctx) error {
 	}
 	c.Locals(localUser, u)
 	c.Locals(localSession, se)
-	ms, err := s.cfg.Store.ListMonitors(c.UserContext(), u.ID)
+	sn, err := s.monitors.get(c.UserContext(), u.ID)
 	if err != nil {
 		return s.render(c, fiber.StatusServiceUnavailable, "index.html", page{"Error": err.Error()})
 	}
+	ms := sn.ms
 	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
 	state := c.Query("state")
-	shown := ms[:0:0]
-	for _, m := range ms {
-		if q != "" && !strings.Contains(strings.ToLower(m.Name+" "+m.ID+" "+m.Check), q) {
-			continue
+	shown := ms
+	if q != "" || state != "" {
+		shown = nil
+		for i, m := range ms {
+			if q != "" && !strings.Contains(sn.search[i], q) {
+				continue
+			}
+			if state != "" && string(m.Status) != state && !(state == "paused" && m.Paused) {
+				continue
+			}
+			shown = append(shown, m)
 		}
-		if state != "" && string(m.Status) != state && !(state == "paused" && m.Paused) {
-			continue
-		}
-		shown = append(shown, m)
 	}
 	// A page of rows: thousands of table rows help nobody and cost the
 	// browser more than the server; counts and search cover them all.
@@ -120,7 +124,7 @@ func (s *Server) pageIndex(c *fiber.Ctx) error {
 	shown = shown[(pg-1)*dashboardRows : min(len(shown), pg*dashboardRows)]
 	evs, _ := s.recentEventsOf(c, ms, 10)
 	return s.render(c, fiber.StatusOK, "index.html", page{
-		"Monitors": shown, "Summary": summarize(ms), "Q": c.Query("q"), "State": state,
+		"Monitors": shown, "Summary": sn.summary, "Q": c.Query("q"), "State": state,
 		"Events": evs, "Flash": c.Query("flash"), "Page": pg, "Pages": pages, "Matched": matched,
 		"PrevPage": pg - 1, "NextPage": pg + 1,
 	})

@@ -126,7 +126,10 @@ func (s *Server) pageStatusPageSettings(c *fiber.Ctx) error {
 
 func (s *Server) renderStatusSettings(c *fiber.Ctx, status int, err error) error {
 	p, perr := s.statusPage(c.UserContext(), user(c).ID)
-	ms, _ := s.cfg.Store.ListMonitors(c.UserContext(), user(c).ID)
+	var ms []engine.Monitor
+	if sn, err := s.monitors.get(c.UserContext(), user(c).ID); err == nil {
+		ms = sn.ms
+	}
 	errs, msg := fieldMap(err)
 	if perr != nil {
 		msg = perr.Error()

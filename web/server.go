@@ -49,14 +49,19 @@ type Config struct {
 	PollInterval time.Duration
 	// SecureCookies marks cookies Secure (set it behind TLS).
 	SecureCookies bool
+	// MonitorIndexLimit bounds the monitors kept in memory over all
+	// accounts for the dashboard and live streams (default 100,000,
+	// about 50-100 MB); see monitorIndex.
+	MonitorIndexLimit int
 }
 
 // Server holds the app and what handlers share.
 type Server struct {
-	cfg  Config
-	app  *fiber.App
-	log  *slog.Logger
-	live *liveHub
+	cfg      Config
+	app      *fiber.App
+	log      *slog.Logger
+	live     *liveHub
+	monitors *monitorIndex
 }
 
 // New builds the app with every route.
@@ -77,6 +82,9 @@ func New(cfg Config) *Server {
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = time.Second
 	}
+	if cfg.MonitorIndexLimit == 0 {
+		cfg.MonitorIndexLimit = 100_000
+	}
 	if cfg.Catalog == nil {
 		if c, ok := cfg.Plugins.(Catalog); ok {
 			cfg.Catalog = c
@@ -84,6 +92,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "web")}
 	s.live = newLiveHub(s)
+	s.monitors = newMonitorIndex(cfg.Store.ListMonitors, cfg.PollInterval, cfg.MonitorIndexLimit)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "runbook",
 		BodyLimit:             cfg.BodyLimit,

@@ -51,4 +51,25 @@
       list.appendChild(li);
     });
   });
+  // Reaction logs (monitor page): the newest logs, replacing the table.
+  es.addEventListener("logs", function (e) {
+    var body = document.querySelector("#reaction-logs tbody");
+    if (!body) return;
+    var logs = JSON.parse(e.data);
+    body.textContent = "";
+    if (!logs.length) {
+      var tr = document.createElement("tr"), td = document.createElement("td");
+      td.colSpan = 5; td.className = "muted"; td.textContent = "No reaction has run yet.";
+      tr.appendChild(td); body.appendChild(tr); return;
+    }
+    logs.forEach(function (l) {
+      var tr = document.createElement("tr");
+      tr.dataset.log = l.id;
+      [new Date(l.at).toISOString().replace("T", " ").slice(0, 19), l.reaction_name || l.reaction_id, l.zone, l.outcome, l.message || ""].forEach(function (v) {
+        var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    live.dataset.logsUpdated = String(Date.now());
+  });
 })();
