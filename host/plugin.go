@@ -64,6 +64,13 @@ func (p *plugin) init(ctx context.Context) error {
 	if err != nil {
 		return err // already names the plugin (and both digests on mismatch)
 	}
+	return p.initWasm(ctx, wasm)
+}
+
+// initWasm loads verified bytes: from the lock's file (init) or from the
+// store at run time (Install).
+func (p *plugin) initWasm(ctx context.Context, wasm []byte) error {
+	e := p.entry
 	inst, m, err := p.start(ctx, wasm)
 	if err != nil {
 		return fmt.Errorf("plugin %s@%s: %w", e.Name, e.Version, err)
