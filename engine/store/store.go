@@ -28,6 +28,7 @@ type Store interface {
 	Queues
 	Accounts
 	AccountsExt
+	PluginsExt
 	Close() error
 }
 
