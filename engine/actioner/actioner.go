@@ -3,7 +3,6 @@ package actioner
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -33,6 +32,9 @@ type Actioner struct {
 	MaxAge time.Duration
 	Logger *slog.Logger
 	Now    func() time.Time
+
+	// group batches step one of concurrent results (set by Run).
+	group *group
 }
 
 func (a *Actioner) init() {
@@ -50,6 +52,7 @@ func (a *Actioner) init() {
 // Run consumes results from the action broker until ctx ends.
 func (a *Actioner) Run(ctx context.Context, backend string, concurrency int) error {
 	a.init()
+	a.group = a.startGroup(ctx)
 	cfg := broker.ConsumerConfig{Name: "actioner", Backend: backend, Concurrency: concurrency, Logger: a.Logger}
 	return broker.Consume(ctx, cfg, func(ctx context.Context, m broker.Message) {
 		var res engine.Result
@@ -91,43 +94,18 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 		return nil
 	}
 	keys := zones.KeysFor(a.Zone)
-	mon, vals, err := a.read(ctx, keys, res.MonitorID)
-	if errors.Is(err, errNoMonitor) {
-		mDropped.WithLabelValues(a.Zone, "unknown_monitor").Inc()
-		return nil // deleted since the check ran
-	}
-	if err != nil {
+	it := &pending{res: res}
+	if err := a.applyOne(ctx, it); err != nil {
 		return err
 	}
-	if mon.Paused && res.Source != engine.SourceManual {
-		// A paused monitor is not watched: late check results and missed
-		// heartbeats say nothing a person asked about. A manual mark is
-		// someone asking, so it still counts.
-		mDropped.WithLabelValues(a.Zone, "paused").Inc()
+	if it.drop != "" {
+		mDropped.WithLabelValues(a.Zone, it.drop).Inc()
 		return nil
 	}
-
-	s := step1{
-		done: len(mon.Reactions) == 0,
-		record: func(prev, next engine.Counters, changed bool) journal.Batch {
-			b := journal.Batch{History: []engine.Result{res}}
-			if changed {
-				b.Events = []engine.Event{{
-					ID: "ev." + res.ID, MonitorID: mon.ID, Zone: res.Zone, From: prev.Status, To: next.Status,
-					Message: res.Message, At: res.FinishedAt, ResultID: res.ID,
-				}}
-			}
-			return b
-		},
+	if it.err != nil {
+		return it.err
 	}
-	if mon.Kind == engine.KindHeartbeat && res.IsPing() {
-		s.arm = &heartbeatArm{id: mon.ID, deadline: mon.HeartbeatDeadline(res.FinishedAt), interval: mon.Interval.D()}
-	}
-	reread := func() (map[string]string, error) { return a.Redis.HGetAll(ctx, keys.Counters(mon.ID)).Result() }
-	out, err := apply(ctx, a.Redis, keys, res, vals, reread, s)
-	if err != nil {
-		return err
-	}
+	mon, out := it.mon, it.out
 	if out.stale {
 		mDropped.WithLabelValues(a.Zone, "stale").Inc()
 		a.Logger.Info("stale result kept in history only", "monitor", mon.ID, "zone", res.Zone, "result", res.ID)
@@ -158,26 +136,4 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	}
 	mHandle.WithLabelValues(a.Zone).Observe(time.Since(start).Seconds())
 	return nil
-}
-
-// read fetches the monitor and its counters in one round trip.
-func (a *Actioner) read(ctx context.Context, keys zones.Keys, id string) (engine.Monitor, map[string]string, error) {
-	var mon engine.Monitor
-	var get *redis.StringCmd
-	var counters *redis.MapStringStringCmd
-	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
-		get = p.Get(ctx, keys.Monitor(id))
-		counters = p.HGetAll(ctx, keys.Counters(id))
-		return nil
-	})
-	if errors.Is(err, redis.Nil) || errors.Is(get.Err(), redis.Nil) {
-		return mon, nil, errNoMonitor
-	}
-	if err != nil {
-		return mon, nil, fmt.Errorf("reading monitor %s and its counters: %w", id, err)
-	}
-	if err := json.Unmarshal([]byte(get.Val()), &mon); err != nil {
-		return mon, nil, fmt.Errorf("decoding monitor %s: %w", id, err)
-	}
-	return mon, counters.Val(), nil
 }

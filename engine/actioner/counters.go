@@ -1,7 +1,6 @@
 package actioner
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/journal"
-	"github.com/runbookhq/runbook/zones"
 )
 
 // Redis fields of a monitor's counters hash.
@@ -88,96 +86,97 @@ type heartbeatArm struct {
 	interval time.Duration
 }
 
-// commitScript is step one's write, atomic and conditional: it applies
-// only if the counters still say what we read (field "last" unchanged),
-// so two results of one monitor racing cannot both apply on the same
-// base. It replaces WATCH/MULTI/EXEC, which took four round trips and a
-// dedicated connection per result; this is one.
+// commitScript is step one's write for a whole batch of results, atomic
+// and conditional per result: each applies only if its monitor's counters
+// still say what we read (field "last" unchanged), so two results of one
+// monitor racing cannot both apply on the same base; the ones that lost
+// are re-read and retried by the caller. One script for N results replaces
+// N scripts (one round trip and one Redis command for the batch, which is
+// what the zone Redis' CPU goes on), and history/event rows go in one
+// RPUSH each.
 //
-// KEYS: counters, history list, events list, heartbeat zset, heartbeat ivs
-// ARGV: expected last ("" = none), mode ("apply" | "history"),
-//
-//	history row, event row ("" = none), heartbeat id ("" = none),
-//	deadline ms, interval ms, then field/value pairs for the counters
+// KEYS: history list, events list, heartbeat zset, heartbeat ivs, then one
+// counters hash per result.
+// ARGV: number of results, then per result: expected last ("" = none),
+// mode ("apply" | "history"), history row, event row ("" = none),
+// heartbeat id ("" = none), deadline ms, interval ms, number of field
+// arguments, field/value pairs for the counters.
+// It returns one 1 (applied) or 0 (counters moved: re-read) per result.
 var commitScript = redis.NewScript(`
-local cur = redis.call('HGET', KEYS[1], 'last') or ''
-if cur ~= ARGV[1] then return 0 end
-redis.call('RPUSH', KEYS[2], ARGV[3])
-if ARGV[2] == 'history' then return 1 end
-if ARGV[4] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[4]) end
-if ARGV[5] ~= '' then
-  redis.call('ZADD', KEYS[4], tonumber(ARGV[6]), ARGV[5])
-  redis.call('HSET', KEYS[5], ARGV[5], ARGV[7])
+local n = tonumber(ARGV[1])
+local p = 2
+local out, hist, evs = {}, {}, {}
+for i = 1, n do
+  local key = KEYS[4 + i]
+  local nf = tonumber(ARGV[p + 7])
+  if (redis.call('HGET', key, 'last') or '') ~= ARGV[p] then
+    out[i] = 0
+  else
+    out[i] = 1
+    hist[#hist + 1] = ARGV[p + 2]
+    if ARGV[p + 1] == 'apply' then
+      if ARGV[p + 3] ~= '' then evs[#evs + 1] = ARGV[p + 3] end
+      if ARGV[p + 4] ~= '' then
+        redis.call('ZADD', KEYS[3], tonumber(ARGV[p + 5]), ARGV[p + 4])
+        redis.call('HSET', KEYS[4], ARGV[p + 4], ARGV[p + 6])
+      end
+      redis.call('HSET', key, unpack(ARGV, p + 8, p + 7 + nf))
+    end
+  end
+  p = p + 8 + nf
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 8))
-return 1
+if #hist > 0 then redis.call('RPUSH', KEYS[1], unpack(hist)) end
+if #evs > 0 then redis.call('RPUSH', KEYS[2], unpack(evs)) end
+return out
 `)
 
-// apply folds res into the counters and journals its records atomically,
-// unless this result was applied before: one pipelined read of monitor
-// and counters (the caller's), one conditional commit, retried when
-// another result of the same monitor committed in between.
-func apply(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, res engine.Result, vals map[string]string, reread func() (map[string]string, error), s step1) (applyOutcome, error) {
-	var out applyOutcome
-	for attempt := 0; attempt < 20; attempt++ {
-		if attempt > 0 {
-			var err error
-			if vals, err = reread(); err != nil {
-				return out, fmt.Errorf("applying result %s: re-reading counters: %w", res.ID, err)
-			}
+// prepare folds res into the counters read (vals) and returns the
+// commit's arguments for it, or nil args when this result was applied
+// before (a re-send: nothing to write, out says how far it got).
+func prepare(res engine.Result, vals map[string]string, s step1) (applyOutcome, []any, error) {
+	out := applyOutcome{prev: readCounters(vals)}
+	if vals[fLast] == res.ID {
+		out.next = out.prev
+		out.progress = applied
+		if vals[fLastDone] == "1" {
+			out.progress = finished
 		}
-		out = applyOutcome{prev: readCounters(vals)}
-		if vals[fLast] == res.ID {
-			out.next = out.prev
-			out.progress = applied
-			if vals[fLastDone] == "1" {
-				out.progress = finished
-			}
-			return out, nil
-		}
-		hist, err := json.Marshal(res)
-		if err != nil {
-			return out, fmt.Errorf("applying result %s: encoding history row: %w", res.ID, err)
-		}
-		args := []any{vals[fLast], "apply", hist, "", "", 0, 0}
-		lastAt, _ := strconv.ParseInt(vals[fLastAt], 10, 64)
-		if at := orderAt(res).UnixMilli(); vals[fLast] != "" && at < lastAt {
-			out.next, out.progress, out.stale = out.prev, finished, true
-			args[1] = "history"
-		} else {
-			out.next, out.changed = out.prev.ApplyAt(res.Status, res.FinishedAt)
-			out.progress, out.fresh = fresh, true
-			b := s.record(out.prev, out.next, out.changed)
-			if len(b.Events) > 0 {
-				ev, err := json.Marshal(b.Events[0])
-				if err != nil {
-					return out, fmt.Errorf("applying result %s: encoding event: %w", res.ID, err)
-				}
-				args[3] = ev
-			}
-			if a := s.arm; a != nil {
-				args[4], args[5], args[6] = a.id, a.deadline.UnixMilli(), a.interval.Milliseconds()
-			}
-			done := "0"
-			if s.done {
-				done = "1"
-				out.progress = finished
-			}
-			args = append(args, fStatus, string(out.next.Status), fFail, out.next.FailCount,
-				fSuccess, out.next.SuccessCount, fSince, out.next.Since.UnixMilli(),
-				fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
-		}
-		ok, err := commitScript.Run(ctx, rdb, []string{keys.Counters(res.MonitorID), keys.BehindHistory(),
-			keys.BehindEvents(), keys.Heartbeat(), keys.HeartbeatIntervals()}, args...).Int()
-		if err != nil {
-			return out, fmt.Errorf("applying result %s to counters: %w", res.ID, err)
-		}
-		if ok == 1 {
-			return out, nil
-		}
-		// Another result of this monitor committed since we read: re-read.
+		return out, nil, nil
 	}
-	return out, fmt.Errorf("applying result %s to counters: too much contention", res.ID)
+	hist, err := encodeResult(res)
+	if err != nil {
+		return out, nil, fmt.Errorf("applying result %s: encoding history row: %w", res.ID, err)
+	}
+	args := []any{vals[fLast], "apply", hist, "", "", 0, 0, 0}
+	lastAt, _ := strconv.ParseInt(vals[fLastAt], 10, 64)
+	if at := orderAt(res).UnixMilli(); vals[fLast] != "" && at < lastAt {
+		out.next, out.progress, out.stale = out.prev, finished, true
+		args[1] = "history"
+		return out, args, nil
+	}
+	out.next, out.changed = out.prev.ApplyAt(res.Status, res.FinishedAt)
+	out.progress, out.fresh = fresh, true
+	b := s.record(out.prev, out.next, out.changed)
+	if len(b.Events) > 0 {
+		ev, err := json.Marshal(b.Events[0])
+		if err != nil {
+			return out, nil, fmt.Errorf("applying result %s: encoding event: %w", res.ID, err)
+		}
+		args[3] = ev
+	}
+	if a := s.arm; a != nil {
+		args[4], args[5], args[6] = a.id, a.deadline.UnixMilli(), a.interval.Milliseconds()
+	}
+	done := "0"
+	if s.done {
+		done = "1"
+		out.progress = finished
+	}
+	args[7] = 14
+	args = append(args, fStatus, string(out.next.Status), fFail, out.next.FailCount,
+		fSuccess, out.next.SuccessCount, fSince, out.next.Since.UnixMilli(),
+		fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
+	return out, args, nil
 }
 
 var errNoMonitor = errors.New("monitor not in zone redis")

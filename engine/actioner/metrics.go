@@ -25,6 +25,10 @@ var (
 		Namespace: "runbook", Subsystem: "actioner", Name: "result_to_decided_seconds",
 		Help:    "From a result's finish to its counters applied and records journaled.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"zone"})
+	mBatch = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "runbook", Subsystem: "actioner", Name: "step_one_batch",
+		Help:    "Results applied together in one read pipeline and one commit script.",
+		Buckets: prometheus.ExponentialBuckets(1, 2, 9)}, []string{"zone"})
 	mHandle = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "runbook", Subsystem: "actioner", Name: "handle_seconds",
 		Help:    "Time spent handling one result, reactions included.",
@@ -32,5 +36,5 @@ var (
 )
 
 func init() {
-	prometheus.MustRegister(mResults, mDropped, mReactions, mReactDuration, mReactLatency, mDecideLatency, mHandle)
+	prometheus.MustRegister(mResults, mDropped, mReactions, mReactDuration, mReactLatency, mDecideLatency, mHandle, mBatch)
 }

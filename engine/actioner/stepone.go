@@ -1,0 +1,184 @@
+package actioner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/journal"
+	"github.com/runbookhq/runbook/zones"
+)
+
+// pending is one result going through step one.
+type pending struct {
+	res engine.Result
+	// Filled by step one.
+	mon  engine.Monitor
+	out  applyOutcome
+	drop string // reason the result is dropped ("unknown_monitor", "paused"), "" = kept
+	err  error
+	done chan struct{}
+}
+
+// maxStepOne bounds one batch: the commit script's arguments stay well
+// under Lua's stack limit for unpack, and one batch's round trip stays
+// short enough not to delay the results behind it.
+const maxStepOne = 256
+
+// stepOne applies a batch of results: one pipelined read of every
+// monitor and counters hash, a decision per result in Go, one conditional
+// commit script for the batch, and re-reads only for results whose
+// monitor moved in between. Each result's outcome lands in its pending.
+func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pending) {
+	gets := make([]*redis.StringCmd, len(batch))
+	counters := make([]*redis.MapStringStringCmd, len(batch))
+	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, it := range batch {
+			gets[i] = p.Get(ctx, keys.Monitor(it.res.MonitorID))
+			counters[i] = p.HGetAll(ctx, keys.Counters(it.res.MonitorID))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		for _, it := range batch {
+			it.err = fmt.Errorf("reading monitor %s and its counters: %w", it.res.MonitorID, err)
+		}
+		return
+	}
+	todo := make([]*pending, 0, len(batch))
+	steps := make([]step1, 0, len(batch))
+	vals := make([]map[string]string, 0, len(batch))
+	for i, it := range batch {
+		raw, gerr := gets[i].Bytes()
+		if errors.Is(gerr, redis.Nil) {
+			it.drop = "unknown_monitor" // deleted since the check ran
+			continue
+		}
+		if gerr == nil {
+			gerr = counters[i].Err()
+		}
+		if gerr != nil {
+			it.err = fmt.Errorf("reading monitor %s and its counters: %w", it.res.MonitorID, gerr)
+			continue
+		}
+		if err := json.Unmarshal(raw, &it.mon); err != nil {
+			it.err = fmt.Errorf("decoding monitor %s: %w", it.res.MonitorID, err)
+			continue
+		}
+		if it.mon.Paused && it.res.Source != engine.SourceManual {
+			// A paused monitor is not watched: late check results and
+			// missed heartbeats say nothing a person asked about. A manual
+			// mark is someone asking, so it still counts.
+			it.drop = "paused"
+			continue
+		}
+		todo = append(todo, it)
+		steps = append(steps, stepFor(it))
+		vals = append(vals, counters[i].Val())
+	}
+	for attempt := 0; len(todo) > 0; attempt++ {
+		if attempt == 20 {
+			for _, it := range todo {
+				it.err = fmt.Errorf("applying result %s to counters: too much contention", it.res.ID)
+			}
+			return
+		}
+		if attempt > 0 {
+			if err := a.reread(ctx, keys, todo, vals); err != nil {
+				for _, it := range todo {
+					it.err = err
+				}
+				return
+			}
+		}
+		todo, steps, vals = a.commit(ctx, keys, todo, steps, vals)
+	}
+}
+
+// stepFor is what step one writes for it besides the counters.
+func stepFor(it *pending) step1 {
+	res, mon := it.res, &it.mon
+	s := step1{
+		done: len(mon.Reactions) == 0,
+		record: func(prev, next engine.Counters, changed bool) journal.Batch {
+			b := journal.Batch{History: []engine.Result{res}}
+			if changed {
+				b.Events = []engine.Event{{
+					ID: "ev." + res.ID, MonitorID: mon.ID, Zone: res.Zone, From: prev.Status, To: next.Status,
+					Message: res.Message, At: res.FinishedAt, ResultID: res.ID,
+				}}
+			}
+			return b
+		},
+	}
+	if mon.Kind == engine.KindHeartbeat && res.IsPing() {
+		s.arm = &heartbeatArm{id: mon.ID, deadline: mon.HeartbeatDeadline(res.FinishedAt), interval: mon.Interval.D()}
+	}
+	return s
+}
+
+// commit runs one commit script for every result of todo that needs a
+// write and returns those whose monitor moved since vals were read.
+func (a *Actioner) commit(ctx context.Context, keys zones.Keys, todo []*pending, steps []step1, vals []map[string]string) (
+	retry []*pending, retrySteps []step1, retryVals []map[string]string) {
+	ckeys := []string{keys.BehindHistory(), keys.BehindEvents(), keys.Heartbeat(), keys.HeartbeatIntervals()}
+	args := []any{0}
+	var sent []int
+	for i, it := range todo {
+		out, a, err := prepare(it.res, vals[i], steps[i])
+		it.out = out
+		if err != nil {
+			it.err = err
+			continue
+		}
+		if a == nil {
+			continue // applied before: nothing to write
+		}
+		ckeys = append(ckeys, keys.Counters(it.res.MonitorID))
+		args = append(args, a...)
+		sent = append(sent, i)
+	}
+	if len(sent) == 0 {
+		return nil, nil, nil
+	}
+	args[0] = len(sent)
+	oks, err := commitScript.Run(ctx, a.Redis, ckeys, args...).Int64Slice()
+	if err == nil && len(oks) != len(sent) {
+		err = fmt.Errorf("commit answered %d results for %d", len(oks), len(sent))
+	}
+	for k, i := range sent {
+		it := todo[i]
+		switch {
+		case err != nil:
+			it.err = fmt.Errorf("applying result %s to counters: %w", it.res.ID, err)
+		case oks[k] == 0:
+			// Another result of this monitor committed since we read.
+			retry = append(retry, it)
+			retrySteps = append(retrySteps, steps[i])
+			retryVals = append(retryVals, nil)
+		}
+	}
+	return retry, retrySteps, retryVals
+}
+
+// reread fetches the counters of todo again, in one round trip.
+func (a *Actioner) reread(ctx context.Context, keys zones.Keys, todo []*pending, vals []map[string]string) error {
+	cmds := make([]*redis.MapStringStringCmd, len(todo))
+	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, it := range todo {
+			cmds[i] = p.HGetAll(ctx, keys.Counters(it.res.MonitorID))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("applying results: re-reading counters: %w", err)
+	}
+	for i := range todo {
+		vals[i] = cmds[i].Val()
+	}
+	return nil
+}
