@@ -140,6 +140,8 @@ func (b *Bridge) Apply(ctx context.Context, e engine.QueueEntry) error {
 		return b.refreshMonitor(ctx, keys, e.ObjectID)
 	case engine.OpUpsertReaction, engine.OpDeleteReaction:
 		return b.refreshReaction(ctx, keys, e.ObjectID)
+	case engine.OpPlugin:
+		return b.refreshPlugin(ctx, keys, e.ObjectID)
 	case engine.OpResult:
 		var res engine.Result
 		if err := json.Unmarshal(e.Payload, &res); err != nil {

@@ -71,7 +71,12 @@ func (b *Bridge) Repopulate(ctx context.Context) (monitors, reactions int, err e
 	if err := b.queueRecheck(ctx, ms, rs); err != nil {
 		b.log().Warn("repopulated, but could not queue re-checks; an edit made during repopulate may wait for its next change", "err", err)
 	}
-	b.log().Info("repopulated", "monitors", monitors, "reactions", reactions)
+	// Plugins last: a failure here leaves monitors and reactions rebuilt.
+	plugins, err := b.repopulatePlugins(ctx)
+	if err != nil {
+		return monitors, reactions, fmt.Errorf("repopulate %s: %w", b.Zone, err)
+	}
+	b.log().Info("repopulated", "monitors", monitors, "reactions", reactions, "plugins", plugins)
 	return monitors, reactions, nil
 }
 

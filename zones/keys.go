@@ -17,6 +17,9 @@ package zones
 //	rb:{zone}:wb:lock          string  token of the flusher draining the journal
 //	rb:{zone}:heartbeat        zset    heartbeat monitor id → deadline (unix ms)
 //	rb:{zone}:heartbeat:iv     hash    heartbeat monitor id → re-arm interval (ms)
+//	rb:{zone}:plugins          hash    plugin name → current lock entry JSON
+//	rb:{zone}:plugin:{sha256}  string  plugin module bytes, by digest
+//	rb:{zone}:plugins:changed  channel plugin name, published after the hash changes
 //
 // docs/ZONES.md describes each key, who writes it and who reads it.
 type Keys struct{ prefix string }
@@ -46,3 +49,9 @@ func (k Keys) BehindLock() string         { return k.prefix + "wb:lock" }
 // MonitorPattern matches every monitor key of the zone (for repopulate).
 func (k Keys) MonitorPattern() string  { return k.prefix + "monitor:*" }
 func (k Keys) ReactionPattern() string { return k.prefix + "reaction:*" }
+
+// Plugins hot-loaded in the zone: the bridge writes them, workers and
+// actioners (host/pluginsync) read them.
+func (k Keys) Plugins() string                 { return k.prefix + "plugins" }
+func (k Keys) PluginBlob(digest string) string { return k.prefix + "plugin:" + digest }
+func (k Keys) PluginsChanged() string          { return k.prefix + "plugins:changed" }
