@@ -25,27 +25,39 @@ type HostError = abi.HostError
 // JSON. It is unused inside a real plugin.
 var NativeHost func(name string, req []byte) ([]byte, error)
 
-// call sends one host call and decodes its envelope into resp.
+// call sends one host call and decodes its envelope into resp: the
+// generic path, with encoding/json for the request and the result.
 func call(name string, req, resp any) error {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("%s: encode request: %w", name, err)
 	}
+	var decode func([]byte) error
+	if resp != nil {
+		decode = func(b []byte) error { return json.Unmarshal(b, resp) }
+	}
+	return exchange(name, body, decode)
+}
+
+// exchange sends body to capability name and hands the envelope's result
+// to decode (nil: the result is not wanted). The envelope itself is read
+// without reflection (codec_envelope.go).
+func exchange(name string, body []byte, decode func([]byte) error) error {
 	raw, err := hostCall(name, body)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	var env abi.Envelope
-	if err := json.Unmarshal(raw, &env); err != nil {
+	env, err := decodeEnvelope(raw)
+	if err != nil {
 		return fmt.Errorf("%s: decode response: %w", name, err)
 	}
 	if env.Error != nil {
 		return env.Error
 	}
-	if resp == nil || len(env.Result) == 0 {
+	if decode == nil || len(env.Result) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(env.Result, resp); err != nil {
+	if err := decode(env.Result); err != nil {
 		return fmt.Errorf("%s: decode result: %w", name, err)
 	}
 	return nil
@@ -55,8 +67,12 @@ func call(name string, req, resp any) error {
 // the monitor's target (see Manifest.Target) and the plugin must be granted
 // the "http" capability. The call's deadline bounds the request.
 func HTTP(req HTTPRequest) (*HTTPResponse, error) {
+	// The hot path of most checks: reflection-free both ways (codec_http.go).
 	var resp HTTPResponse
-	if err := call(abi.CapHTTP, req, &resp); err != nil {
+	err := exchange(abi.CapHTTP, appendHTTPRequest(nil, req), func(b []byte) error {
+		return decodeHTTPResponse(b, &resp)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &resp, nil

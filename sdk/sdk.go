@@ -39,6 +39,10 @@ type plugin struct {
 var registered *plugin
 
 // Check registers fn as this module's check. Call it once, from init.
+//
+// The config is decoded (and validated) once per distinct config and the
+// same value is passed to every call with that config: treat it as
+// read-only, and copy a map or slice in it before changing it.
 func Check[C any](m Manifest, fn func(ctx Context, cfg C) Output) {
 	register(abi.KindCheck, m, fn)
 }
@@ -60,15 +64,16 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 	if err != nil {
 		panic("sdk: manifest: " + err.Error())
 	}
+	configs := &configCache[C]{}
 	registered = &plugin{
 		manifest: mj,
 		kind:     kind,
 		call: func(raw []byte) abi.Output {
-			var in abi.Input
-			if err := json.Unmarshal(raw, &in); err != nil {
+			in, err := decodeInput(raw)
+			if err != nil {
 				return errorOutput(kind, "input: %v", err)
 			}
-			cfg, err := decodeConfig[C](in.Config)
+			cfg, err := configs.get(in.Config)
 			if err != nil {
 				return errorOutput(kind, "config: %v", err)
 			}
@@ -77,8 +82,8 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 			})
 		},
 		validate: func(raw []byte) abi.Validation {
-			var in abi.Input
-			if err := json.Unmarshal(raw, &in); err != nil {
+			in, err := decodeInput(raw)
+			if err != nil {
 				return abi.Validation{Errors: []abi.FieldError{{Message: "input: " + err.Error()}}}
 			}
 			if _, err := decodeConfig[C](in.Config); err != nil {

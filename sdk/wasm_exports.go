@@ -36,9 +36,10 @@ func allocExport(size uint32) uint32 {
 //go:wasmexport runbook_call
 func callExport(ptr, length uint32) uint64 {
 	out := mustPlugin().call(take(ptr, length))
-	b, err := json.Marshal(out)
+	// Reflection-free, byte for byte what json.Marshal writes (codec_output.go).
+	b, err := appendOutput(nil, out)
 	if err != nil {
-		b, _ = json.Marshal(errorOutput(registered.kind, "encode output: %v", err))
+		b, _ = appendOutput(nil, errorOutput(registered.kind, "encode output: %v", err))
 	}
 	return keep(b)
 }

@@ -1,0 +1,57 @@
+package sdk
+
+import (
+	"encoding/json"
+
+	"github.com/runbookhq/runbook/host/abi"
+	"github.com/runbookhq/runbook/sdk/internal/jsonx"
+)
+
+// decodeEnvelope is json.Unmarshal(raw, &env) for abi.Envelope without
+// reflection (see jsonx). The result stays raw for the capability's own
+// decoder.
+func decodeEnvelope(raw []byte) (abi.Envelope, error) {
+	var env abi.Envelope
+	d := jsonx.NewDec(raw)
+	var err error
+	if null, _ := d.Null(); !null {
+		err = d.Object(func(key []byte) error {
+			switch {
+			case jsonx.Field(key, "result"):
+				v, err := d.Raw()
+				env.Result = append(json.RawMessage(nil), v...)
+				return err
+			case jsonx.Field(key, "error"):
+				return decodeHostError(d, &env.Error)
+			}
+			_, err := d.Raw()
+			return err
+		})
+	}
+	if err == nil {
+		err = d.End()
+	}
+	return env, err
+}
+
+func decodeHostError(d *jsonx.Dec, e **abi.HostError) error {
+	if null, err := d.Null(); err != nil || null {
+		*e = nil
+		return err
+	}
+	if d.Kind() == '{' && *e == nil {
+		*e = &abi.HostError{}
+	}
+	return d.Object(func(key []byte) error {
+		var err error
+		switch {
+		case jsonx.Field(key, "code"):
+			_, err = d.Str(&(*e).Code)
+		case jsonx.Field(key, "message"):
+			_, err = d.Str(&(*e).Message)
+		default:
+			_, err = d.Raw()
+		}
+		return err
+	})
+}

@@ -1,0 +1,136 @@
+package jsonx
+
+import (
+	"encoding/base64"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The readers below decode into Go values the way encoding/json does,
+// including null: it leaves the destination alone (null reports true so a
+// caller can clear a map or slice, as encoding/json does).
+
+// Int reads an integer-valued number literal into *v.
+func (d *Dec) Int(v *int64) (null bool, err error) {
+	if null, err := d.Null(); null || err != nil {
+		return null, err
+	}
+	at := d.i
+	lit, err := d.Number()
+	if err != nil {
+		return false, err
+	}
+	n, err := strconv.ParseInt(string(lit), 10, 64)
+	if err != nil {
+		return false, &TypeError{Got: "number " + string(lit), Want: "int64", Offset: at}
+	}
+	*v = n
+	return false, nil
+}
+
+// Float reads a number into *v.
+func (d *Dec) Float(v *float64) (null bool, err error) {
+	if null, err := d.Null(); null || err != nil {
+		return null, err
+	}
+	at := d.i
+	lit, err := d.Number()
+	if err != nil {
+		return false, err
+	}
+	f, err := strconv.ParseFloat(string(lit), 64)
+	if err != nil {
+		return false, &TypeError{Got: "number " + string(lit), Want: "float64", Offset: at}
+	}
+	*v = f
+	return false, nil
+}
+
+// Boolean reads true or false into *v.
+func (d *Dec) Boolean(v *bool) (null bool, err error) {
+	if null, err := d.Null(); null || err != nil {
+		return null, err
+	}
+	b, err := d.Bool()
+	if err == nil {
+		*v = b
+	}
+	return false, err
+}
+
+// Str reads a string into *v.
+func (d *Dec) Str(v *string) (null bool, err error) {
+	if null, err := d.Null(); null || err != nil {
+		return null, err
+	}
+	var buf [64]byte
+	b, err := d.String(buf[:0])
+	if err == nil {
+		*v = string(b)
+	}
+	return false, err
+}
+
+// Base64 reads a standard base64 string into *v as encoding/json decodes
+// a []byte: null is nil, "" is empty but not nil.
+func (d *Dec) Base64(v *[]byte) error {
+	if null, err := d.Null(); err != nil {
+		return err
+	} else if null {
+		*v = nil
+		return nil
+	}
+	at := d.i
+	s, err := d.String(nil)
+	if err != nil {
+		return err
+	}
+	b := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	n, err := base64.StdEncoding.Decode(b, s)
+	if err != nil {
+		return &TypeError{Got: "string", Want: "base64", Offset: at}
+	}
+	*v = b[:n]
+	return nil
+}
+
+// Field reports whether key selects the struct field named name the way
+// encoding/json matches keys: exactly, or else equal after its case
+// folding (which maps, e.g., "ſ" to "S" and the Kelvin sign to "K").
+// name must be ASCII. Callers check exact names of all fields first only
+// where two names fold alike; the ABI's field names never do.
+func Field(key []byte, name string) bool {
+	if string(key) == name {
+		return true
+	}
+	j := 0
+	for i := 0; i < len(key); {
+		c := key[i]
+		var r rune
+		if c < utf8.RuneSelf {
+			r = rune(c)
+			i++
+		} else {
+			var n int
+			r, n = utf8.DecodeRune(key[i:])
+			i += n
+			r = unicode.ToUpper(unicode.ToLower(r))
+		}
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		if j >= len(name) {
+			return false
+		}
+		want := rune(name[j])
+		if 'a' <= want && want <= 'z' {
+			want -= 'a' - 'A'
+		}
+		if r != want {
+			return false
+		}
+		j++
+	}
+	return j == len(name)
+}
