@@ -140,36 +140,45 @@ func BenchmarkHostCall(b *testing.B) {
 // CPU per check. Target: wasm ≤ 1.10× native.
 func BenchmarkHTTPCheck(b *testing.B) {
 	url := benchServer(b)
-	native := nativeHTTPCheck(url)
-	h := benchHost(b, "http-status")
 	config := fmt.Sprintf(`{"url":%q}`, url)
-	b.Run("native-go", func(b *testing.B) {
-		if err := native(); err != nil {
-			b.Fatal(err)
-		}
-		reportCPU(b, func() {
+	for _, conn := range []struct {
+		name      string
+		keepAlive bool
+	}{{"fresh-conn", false}, {"keep-alive", true}} {
+		native := nativeHTTPCheck(url, conn.keepAlive)
+		h := func() *host.Host {
+			defer host.SetHTTPKeepAliveForBench(conn.keepAlive)()
+			return benchHost(b, "http-status")
+		}()
+		b.Run(conn.name+"/native-go", func(b *testing.B) {
 			if err := native(); err != nil {
 				b.Fatal(err)
 			}
+			reportCPU(b, func() {
+				if err := native(); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
-	})
-	b.Run("wasm-http-status", func(b *testing.B) {
-		if out := mustCall(b, h, "http-status", config); out.Status != abi.StatusHealthy {
-			b.Fatal(out)
-		}
-		reportCPU(b, func() {
+		b.Run(conn.name+"/wasm-http-status", func(b *testing.B) {
 			if out := mustCall(b, h, "http-status", config); out.Status != abi.StatusHealthy {
 				b.Fatal(out)
 			}
+			reportCPU(b, func() {
+				if out := mustCall(b, h, "http-status", config); out.Status != abi.StatusHealthy {
+					b.Fatal(out)
+				}
+			})
 		})
-	})
+	}
 }
 
 // nativeHTTPCheck is http-status in plain Go: GET, discard a capped body,
-// compare the status, time it. Its own keep-alive client, like the host's.
-func nativeHTTPCheck(url string) func() error {
+// compare the status, time it. Its own client, configured like the
+// host's: a new connection per check, or keep-alive.
+func nativeHTTPCheck(url string, keepAlive bool) func() error {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		Proxy: nil, MaxIdleConnsPerHost: 4, IdleConnTimeout: 90 * time.Second}}
+		Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: 90 * time.Second, DisableKeepAlives: !keepAlive}}
 	return func() error {
 		start := time.Now()
 		resp, err := client.Get(url)

@@ -22,8 +22,9 @@ func init() {
 	RegisterCapability(Capability{Name: abi.CapHTTP, Handle: handleHTTP})
 }
 
-// maxDrainBytes is how much of an over-cap body is read and thrown away so
-// the connection can be reused: keep-alive is most of an HTTP check's CPU.
+// maxDrainBytes is how much of an over-cap body is read and thrown away,
+// so size and truncated say how much more there was (and a connection
+// could be reused, were keep-alive on; see httpKeepAlive).
 const maxDrainBytes = 256 << 10
 
 func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
@@ -160,8 +161,20 @@ func (t *timing) result() abi.Timing {
 	}
 }
 
-// transports keeps one keep-alive transport per TLS setting, shared by
-// every plugin of a Host.
+// httpKeepAlive says whether http requests reuse idle connections. They
+// do not: every request dials (and handshakes) anew.
+//
+// RATIONALE: a check must see what a new client sees. Over a reused
+// connection it cannot notice a server that stopped accepting (or whose
+// accept queue is full), a DNS change that moved the service, or a renewed
+// or expired certificate; and its connect_ms and tls_ms are 0. The cost is
+// measured (BenchmarkHTTPCheck, docs/PERFORMANCE.md): on loopback a fresh
+// connection roughly triples the CPU of a native check; the native
+// baseline there dials per check too. Benchmarks may turn it on.
+var httpKeepAlive = false
+
+// transports keeps one transport per TLS setting, shared by every plugin
+// of a Host.
 type transports struct {
 	mu sync.Mutex
 	m  map[abi.TLS]*http.Transport
@@ -186,6 +199,7 @@ func (ts *transports) get(opt *abi.TLS) *http.Transport {
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   16,
 		IdleConnTimeout:       90 * time.Second,
+		DisableKeepAlives:     !httpKeepAlive,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig: &tls.Config{

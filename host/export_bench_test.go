@@ -69,3 +69,11 @@ func CallWithTimerCloseForBench(ctx context.Context, h *Host, name string, input
 	}
 	return time.Since(start), err
 }
+
+// SetHTTPKeepAliveForBench sets whether hosts created afterwards reuse
+// HTTP connections, and returns a func restoring the previous setting.
+func SetHTTPKeepAliveForBench(on bool) (restore func()) {
+	prev := httpKeepAlive
+	httpKeepAlive = on
+	return func() { httpKeepAlive = prev }
+}
