@@ -14,16 +14,19 @@ import (
 )
 
 var pluginCommands = map[string]func(context.Context, []string) error{
-	"build":   pluginBuild,
-	"lock":    pluginLock,
-	"verify":  pluginVerify,
-	"inspect": pluginInspect,
-	"run":     pluginRun,
+	"build":    pluginBuild,
+	"lock":     pluginLock,
+	"verify":   pluginVerify,
+	"inspect":  pluginInspect,
+	"run":      pluginRun,
+	"push":     pluginPush,
+	"rollback": pluginRollback,
+	"export":   pluginExport,
 }
 
 func cmdPlugin(ctx context.Context, args []string) error {
 	if len(args) == 0 || pluginCommands[args[0]] == nil {
-		return fmt.Errorf("usage: runbook plugin build|lock|verify|inspect|run ...")
+		return fmt.Errorf("usage: runbook plugin build|lock|verify|inspect|run|push|rollback|export ...")
 	}
 	return pluginCommands[args[0]](ctx, args[1:])
 }

@@ -1,0 +1,172 @@
+// Package hotload is what `runbook plugin push|rollback` do: record a
+// plugin version in the store (module by digest, lock-entry record), make
+// it current in the zones named, and announce it through those zones'
+// queues, where each bridge copies it to the zone's Redis and every worker
+// and actioner there loads it (host/pluginsync). cmd/ only parses flags.
+package hotload
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/lock"
+)
+
+// PushOptions for Push.
+type PushOptions struct {
+	// Zones to make the version current in; required, so a staged rollout
+	// (one zone, then the rest) is always an explicit choice.
+	Zones []string
+	// Grant, when not nil, is every capability the operator allows: a
+	// module asking for more is refused here. Nil grants what the
+	// manifest asks (reviewed in the push's output, like a lock diff).
+	Grant []string
+	// Limits override the host defaults for this version (optional).
+	Limits *lock.Limits
+	// Cache speeds up inspection (may be nil).
+	Cache wazero.CompilationCache
+}
+
+// Push inspects wasm, stores it and its record, makes it current in each
+// zone and enqueues an engine.OpPlugin entry there. It returns the record.
+func Push(ctx context.Context, st store.Store, wasm []byte, o PushOptions) (lock.Entry, error) {
+	if len(o.Zones) == 0 {
+		return lock.Entry{}, errors.New("push: name the zones (-zones a,b): rollout is zone by zone by choice")
+	}
+	info, err := host.Inspect(ctx, wasm, o.Cache)
+	if err != nil {
+		return lock.Entry{}, fmt.Errorf("push: %w", err)
+	}
+	m := info.Manifest
+	e := lock.Entry{Name: m.Name, Version: m.Version, Kind: m.Kind, ABI: m.ABI, SHA256: info.Digest,
+		Capabilities: append([]string{}, m.Capabilities...), Limits: o.Limits}
+	if o.Grant != nil {
+		for _, c := range m.Capabilities {
+			if !slices.Contains(o.Grant, c) {
+				return e, fmt.Errorf("push %s@%s: manifest asks for capability %q, not in -grant %v", e.Name, e.Version, c, o.Grant)
+			}
+		}
+	}
+	if err := st.PutPluginBlob(ctx, e.SHA256, wasm); err != nil {
+		return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+	}
+	if err := st.PutPluginRecord(ctx, e); err != nil {
+		return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+	}
+	for _, z := range o.Zones {
+		if _, err := st.SetPluginCurrent(ctx, z, e.Name, e.Version); err != nil {
+			return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+		}
+		if err := announce(ctx, st, z, e); err != nil {
+			return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+		}
+	}
+	return e, nil
+}
+
+// Rolled is one zone's result of Rollback.
+type Rolled struct {
+	Zone     string
+	From, To store.PluginVersionRef
+}
+
+// Rollback returns name to its previous version in the zones named, or in
+// every zone that runs it when zones is empty, and announces it there. It
+// stops at the first zone that fails (no previous version, store down),
+// reporting the zones already rolled back.
+func Rollback(ctx context.Context, st store.Store, name string, zones []string) ([]Rolled, error) {
+	if len(zones) == 0 {
+		ds, err := st.ListPluginDeployments(ctx, "", name)
+		if err != nil {
+			return nil, fmt.Errorf("rollback %s: %w", name, err)
+		}
+		for _, d := range ds {
+			zones = append(zones, d.Zone)
+		}
+		if len(zones) == 0 {
+			return nil, fmt.Errorf("rollback %s: no zone runs it: %w", name, store.ErrNotFound)
+		}
+	}
+	var out []Rolled
+	for _, z := range zones {
+		before, err := st.GetPluginDeployment(ctx, z, name)
+		if err != nil {
+			return out, fmt.Errorf("rollback %s in zone %s: %w", name, z, err)
+		}
+		d, err := st.RollbackPlugin(ctx, z, name)
+		if err != nil {
+			return out, fmt.Errorf("rollback %s in zone %s: %w", name, z, err)
+		}
+		e, err := st.GetPluginRecord(ctx, name, d.Version)
+		if err != nil {
+			return out, fmt.Errorf("rollback %s in zone %s: %w", name, z, err)
+		}
+		if err := announce(ctx, st, z, e); err != nil {
+			return out, fmt.Errorf("rollback %s in zone %s: %w", name, z, err)
+		}
+		out = append(out, Rolled{Zone: z, From: store.PluginVersionRef{Version: before.Version, SHA256: before.SHA256},
+			To: store.PluginVersionRef{Version: d.Version, SHA256: d.SHA256}})
+	}
+	return out, nil
+}
+
+// announce queues the version for the zone's bridge. The payload is the
+// entry for people reading the queue; the bridge reads the store's current
+// deployment, so a late or repeated entry converges on the truth.
+func announce(ctx context.Context, st store.Store, zone string, e lock.Entry) error {
+	e.Path = ""
+	payload, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encoding %s@%s: %w", e.Name, e.Version, err)
+	}
+	if err := st.Enqueue(ctx, zone, engine.QueueEntry{Zone: zone, Op: engine.OpPlugin, ObjectID: e.Name, Payload: payload}); err != nil {
+		return fmt.Errorf("announcing to zone %s: %w", zone, err)
+	}
+	return nil
+}
+
+// Export returns the store's records as a lock file: for each plugin the
+// version current in zone first (the first zone listed when zone is ""),
+// then its other versions; Path names where WriteModules puts the bytes.
+func Export(ctx context.Context, st store.Store, zone string) (*lock.File, error) {
+	recs, err := st.ListPluginRecords(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("export plugins: %w", err)
+	}
+	ds, err := st.ListPluginDeployments(ctx, zone, "")
+	if err != nil {
+		return nil, fmt.Errorf("export plugins: %w", err)
+	}
+	current := map[string]string{}
+	for _, d := range ds {
+		if _, seen := current[d.Name]; !seen {
+			current[d.Name] = d.Version
+		}
+	}
+	f := &lock.File{FormatVersion: lock.FormatVersion}
+	for _, e := range recs {
+		e.Path = ModulePath(e)
+		f.Plugins = append(f.Plugins, e)
+	}
+	// Put moves an entry first among its name: current versions go last.
+	for _, e := range f.Plugins {
+		if current[e.Name] == e.Version {
+			f.Put(e)
+		}
+	}
+	return f, nil
+}
+
+// ModulePath is where an exported lock expects a version's module,
+// relative to the lock file.
+func ModulePath(e lock.Entry) string {
+	return "build/plugins/" + e.Name + "-" + e.Version + ".wasm"
+}
