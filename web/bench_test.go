@@ -159,3 +159,56 @@ func BenchmarkWebMonitorPage10k(b *testing.B) {
 	s, cookie, _ := benchServer(b, 10_000)
 	benchGet(b, s, "/monitors/m05000", "Cookie", cookie)
 }
+
+// A monitor checked every minute for 30 days (43,200 raw rows) with a
+// year of rollups behind it: the page computes uptime for 24h to 1y and
+// the chart from all of it.
+func BenchmarkWebMonitorPageMonthOfHistory(b *testing.B) {
+	benchMonthPage(b, false)
+}
+
+func benchMonthPage(b *testing.B, cold bool) {
+	s, cookie, _ := benchServer(b, 100)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	var rows []engine.Result
+	flush := func() {
+		if err := s.cfg.Store.AddHistory(ctx, rows...); err != nil {
+			b.Fatal(err)
+		}
+		rows = rows[:0]
+	}
+	i := 0
+	for at := now.Add(-365 * 24 * time.Hour); at.Before(now); i++ {
+		st := engine.StatusHealthy
+		if i%97 == 0 {
+			st = engine.StatusFailed
+		}
+		rows = append(rows, engine.Result{ID: fmt.Sprintf("r%d", i), MonitorID: "m00050", Zone: "z1", Status: st,
+			Duration: engine.Duration(time.Duration(20+i%30) * time.Millisecond), ScheduledAt: at, FinishedAt: at})
+		if len(rows) == 5000 {
+			flush()
+		}
+		// Older than raw history, rows every 30 minutes are enough to
+		// build rollups from.
+		if at.Before(now.Add(-31 * 24 * time.Hour)) {
+			at = at.Add(30 * time.Minute)
+		} else {
+			at = at.Add(time.Minute)
+		}
+	}
+	flush()
+	if _, err := s.cfg.Store.Retain(ctx, now, store.DefaultRetention()); err != nil {
+		b.Fatal(err)
+	}
+	o := benchOpts{}
+	if cold {
+		o.before = func() { s.sealed.forget("m00050") }
+	}
+	benchGetWith(b, s, o, "/monitors/m00050?range=30d", "Cookie", cookie)
+}
+
+// The first view of that monitor in sealedTTL: a month of raw rows read.
+func BenchmarkWebMonitorPageMonthOfHistoryCold(b *testing.B) {
+	benchMonthPage(b, true)
+}

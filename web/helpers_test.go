@@ -72,7 +72,9 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
+	// No fsync: tests need no durability, and retention runs a
+	// transaction per hour of history.
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"), bolt.WithNoSync())
 	if err != nil {
 		t.Fatal(err)
 	}

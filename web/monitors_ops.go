@@ -37,6 +37,8 @@ func (s *Server) putMonitor(ctx context.Context, m engine.Monitor, notify []stri
 
 func (s *Server) removeMonitor(ctx context.Context, m engine.Monitor, notify []string) error {
 	defer s.monitors.invalidate(m.Owner)
+	// A monitor made again under the same id starts a fresh timeline.
+	defer s.sealed.forget(m.ID)
 	return s.cfg.Store.DeleteMonitor(ctx, m.ID, notify)
 }
 

@@ -206,8 +206,9 @@ func (s *Server) renderMonitor(c *fiber.Ctx, m engine.Monitor, issued *webhookIs
 		}
 		next = at.UTC().Format(time.RFC3339Nano)
 	}
-	ups, _ := s.uptime(ctx, m.ID, time.Now())
-	chartRows, _ := s.cfg.Store.History(ctx, m.ID, store.HistoryQuery{Limit: 120})
+	now := time.Now()
+	tl, _ := s.timeline(ctx, m.ID, now)
+	span, d := chartRange(c.Query("range"))
 	zr, _ := s.zoneResults(ctx, m)
 	evs, _ := s.cfg.Store.Events(ctx, m.ID, 20)
 	logs, _ := s.cfg.Store.ReactionLogs(ctx, m.ID, 50)
@@ -221,7 +222,7 @@ func (s *Server) renderMonitor(c *fiber.Ctx, m engine.Monitor, issued *webhookIs
 	m.Config = s.maskMonitorConfig(m)
 	cfg, _ := json.MarshalIndent(json.RawMessage(m.Config), "", "  ")
 	return s.render(c, fiber.StatusOK, "monitor.html", page{
-		"M": m, "History": hist, "Next": next, "Uptime": ups, "Chart": responseChart(chartRows),
+		"M": m, "History": hist, "Next": next, "Uptime": tl.windows, "Chart": responseChart(chartPoints(tl, now, d), span), "Span": span,
 		"Zones": zr, "Events": evs, "Logs": logs, "Issued": issued, "Webhook": w, "Config": string(cfg),
 		"ReactionNames": reactionNames, "Now": time.Now().UTC(),
 	})

@@ -62,6 +62,7 @@ type Server struct {
 	log      *slog.Logger
 	live     *liveHub
 	monitors *monitorIndex
+	sealed   *sealedCache
 }
 
 // New builds the app with every route.
@@ -92,6 +93,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "web")}
 	s.live = newLiveHub(s)
+	s.sealed = newSealedCache(500_000) // ~150 MB at most
 	s.monitors = newMonitorIndex(cfg.Store.ListMonitors, cfg.PollInterval, cfg.MonitorIndexLimit)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "runbook",
