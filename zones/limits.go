@@ -81,10 +81,14 @@ type JournalConfig struct {
 
 func (j *JournalConfig) normalize() {
 	if j.FlushInterval == 0 {
-		j.FlushInterval = engine.Duration(100 * time.Millisecond)
+		// Each flush is a store commit (and an fsync) whose cost is mostly
+		// per commit, not per row: at 10,000 results/s half a second gives
+		// commits of ~5,000 rows. Records are safe in the zone Redis
+		// meanwhile; only the dashboard's history lags by this much.
+		j.FlushInterval = engine.Duration(500 * time.Millisecond)
 	}
 	if j.Batch == 0 {
-		j.Batch = 2000
+		j.Batch = 10000
 	}
 }
 

@@ -133,7 +133,7 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 		w := &worker.Worker{Zone: r.zone, Host: checker, Results: r.producer(r.action.front), Logger: r.log}
 		stops = append(stops, goStop(b, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, 32) }))
 	}
-	stops = append(stops, r.startActioner(32), r.startFlusher(100*time.Millisecond, 5000))
+	stops = append(stops, r.startActioner(32), r.startFlusher(500*time.Millisecond, 10000))
 	defer func() {
 		for _, stop := range stops {
 			stop()

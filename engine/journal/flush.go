@@ -21,12 +21,13 @@ var ErrBusy = errors.New("journal: another flusher holds the lock")
 
 const lockTTL = 30 * time.Second
 
-// trimIfOwner drops the n rows a flusher wrote, only while it still holds
-// the lock: a flusher whose lock expired mid-write must not trim rows a
-// successor has not seen (it may re-write ours; that is harmless).
+// trimIfOwner drops, from each list, the rows a flusher wrote, only while
+// it still holds the lock: a flusher whose lock expired mid-write must not
+// trim rows a successor has not seen (it may re-write ours; that is
+// harmless). KEYS: lock, lists; ARGV: token, rows to drop per list.
 var trimIfOwner = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
+for i = 2, #KEYS do redis.call('LTRIM', KEYS[i], tonumber(ARGV[i]), -1) end
 return 1
 `)
 
@@ -44,7 +45,15 @@ return 0
 
 // Flush moves up to batch records of each kind to st. It returns how many
 // records reached the store; with ErrBusy another flusher is at work.
+//
+// Round trips: one when the journal is empty (the counts; no lock, so an
+// idle zone costs Redis one pipeline per interval), otherwise lock, one
+// pipelined read of the three lists, the store writes, one trim of all
+// three, lastruns, unlock.
 func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, error) {
+	if n, err := j.Pending(ctx); err != nil || n == 0 {
+		return 0, err
+	}
 	lockKey := j.keys.BehindLock()
 	token := newToken()
 	ok, err := j.rdb.SetNX(ctx, lockKey, token, lockTTL).Result()
@@ -56,71 +65,89 @@ func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, er
 	}
 	defer unlock.Run(context.WithoutCancel(ctx), j.rdb, []string{lockKey}, token)
 
-	total := 0
-	steps := []func() (int, error){
-		func() (int, error) {
-			return drain(ctx, j, lockKey, token, j.keys.BehindHistory(), batch, func(rows []engine.Result) error {
-				return st.AddHistory(ctx, rows...)
-			})
+	lists := []string{j.keys.BehindHistory(), j.keys.BehindEvents(), j.keys.BehindReactionLogs()}
+	cmds := make([]*redis.StringSliceCmd, len(lists))
+	if _, err := j.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, key := range lists {
+			cmds[i] = p.LRange(ctx, key, 0, int64(batch)-1)
+		}
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("journal %s: reading: %w", j.zone, err)
+	}
+	writes := []func([]string) (int, error){
+		func(raw []string) (int, error) {
+			return write(ctx, j, lists[0], raw, func(rows []engine.Result) error { return st.AddHistory(ctx, rows...) })
 		},
-		func() (int, error) {
+		func(raw []string) (int, error) {
 			// Events carry a zone's new status: the store's monitor status
 			// is recomputed (quorum over zones) only when an event says a
 			// zone changed, not once per check.
-			return drain(ctx, j, lockKey, token, j.keys.BehindEvents(), batch, func(rows []engine.Event) error {
+			return write(ctx, j, lists[1], raw, func(rows []engine.Event) error {
 				if err := st.AddEvents(ctx, rows...); err != nil {
 					return err
 				}
 				return setMonitorStatuses(ctx, st, rows)
 			})
 		},
-		func() (int, error) {
-			return drain(ctx, j, lockKey, token, j.keys.BehindReactionLogs(), batch, func(rows []engine.ReactionLog) error {
-				return st.AddReactionLogs(ctx, rows...)
-			})
+		func(raw []string) (int, error) {
+			return write(ctx, j, lists[2], raw, func(rows []engine.ReactionLog) error { return st.AddReactionLogs(ctx, rows...) })
 		},
-		func() (int, error) { return j.flushLastRun(ctx, st, lockKey, token) },
 	}
-	for _, step := range steps {
-		n, err := step()
-		total += n
+	// Each list is trimmed only once its rows are in the store; one script
+	// trims every list that made it.
+	total := 0
+	var trimKeys []string
+	trimArgs := []any{token}
+	var werr error
+	for i, w := range writes {
+		raw := cmds[i].Val()
+		if len(raw) == 0 {
+			continue
+		}
+		n, err := w(raw)
 		if err != nil {
-			return total, err
+			werr = err
+			break
+		}
+		total += n
+		trimKeys = append(trimKeys, lists[i])
+		trimArgs = append(trimArgs, len(raw))
+	}
+	if len(trimKeys) > 0 {
+		res, err := trimIfOwner.Run(ctx, j.rdb, append([]string{lockKey}, trimKeys...), trimArgs...).Int()
+		if err != nil {
+			return 0, fmt.Errorf("journal %s: trimming: %w", j.zone, err)
+		}
+		if res < 0 {
+			return 0, ErrBusy
 		}
 	}
-	return total, nil
+	if werr != nil {
+		return total, werr
+	}
+	n, err := j.flushLastRun(ctx, st, lockKey, token)
+	return total + n, err
 }
 
-func drain[T any](ctx context.Context, j *Journal, lockKey, token, key string, batch int, write func([]T) error) (int, error) {
-	raw, err := j.rdb.LRange(ctx, key, 0, int64(batch)-1).Result()
-	if err != nil {
-		return 0, fmt.Errorf("journal %s: reading %s: %w", j.zone, key, err)
-	}
-	if len(raw) == 0 {
-		return 0, nil
-	}
+// write decodes raw rows of key and hands them to the store. A row that
+// does not decode is moved aside for a person, never retried forever.
+func write[T any](ctx context.Context, j *Journal, key string, raw []string, put func([]T) error) (int, error) {
 	rows := make([]T, 0, len(raw))
 	for _, r := range raw {
 		var v T
 		if err := json.Unmarshal([]byte(r), &v); err != nil {
-			// Keep the bad row for a person to look at, out of the way.
 			j.rdb.RPush(ctx, key+":dead", r)
 			slog.Error("journal: undecodable row moved aside", "zone", j.zone, "key", key, "err", err)
 			continue
 		}
 		rows = append(rows, v)
 	}
-	if len(rows) > 0 {
-		if err := write(rows); err != nil {
-			return 0, fmt.Errorf("journal %s: writing %d rows of %s to the store: %w", j.zone, len(rows), key, err)
-		}
+	if len(rows) == 0 {
+		return 0, nil
 	}
-	res, err := trimIfOwner.Run(ctx, j.rdb, []string{lockKey, key}, token, len(raw)).Int()
-	if err != nil {
-		return 0, fmt.Errorf("journal %s: trimming %s: %w", j.zone, key, err)
-	}
-	if res < 0 {
-		return 0, ErrBusy
+	if err := put(rows); err != nil {
+		return 0, fmt.Errorf("journal %s: writing %d rows of %s to the store: %w", j.zone, len(rows), key, err)
 	}
 	return len(rows), nil
 }
