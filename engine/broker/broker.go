@@ -33,13 +33,18 @@ type Broker struct {
 	back      *zmq.Socket
 	lastBeat  time.Time
 	dropped   int64
+	// dirty lists consumers with packed jobs waiting in their out buffer:
+	// everything dispatched in one loop turn goes to a consumer as one
+	// JOBS frame.
+	dirty []string
 }
 
 type consumer struct {
 	id       string
 	credit   int
 	lastSeen time.Time
-	queued   bool // in b.ready
+	queued   bool   // in b.ready
+	out      []byte // packed jobs dispatched, not yet sent (flushOut)
 }
 
 type flight struct {
@@ -110,6 +115,7 @@ func (b *Broker) Run(ctx context.Context) error {
 			}
 		}
 		b.housekeep(time.Now())
+		b.flushOut()
 	}
 	return nil
 }
@@ -137,23 +143,33 @@ func (b *Broker) drainFrontend(front *zmq.Socket) {
 		if err != nil {
 			return
 		}
-		if len(parts) != 3 {
-			b.log.Warn("dropping malformed message", "frames", len(parts))
-			continue
-		}
-		ms, err := strconv.ParseInt(string(parts[1]), 10, 64)
-		if err != nil {
-			b.log.Warn("dropping message with bad deadline", "id", string(parts[0]))
-			continue
-		}
-		mReceived.WithLabelValues(b.cfg.Name).Inc()
-		m := Message{ID: string(parts[0]), Deadline: time.UnixMilli(ms), Payload: parts[2]}
-		if !b.dispatch(m) && !b.queue.Push(m) {
-			b.dropped++
-			mDropped.WithLabelValues(b.cfg.Name).Inc()
-			if b.dropped%1000 == 1 { // one line per burst, not one per message
-				b.log.Warn("queue full, dropping messages", "id", m.ID, "limit", b.cfg.QueueLimit, "dropped_total", b.dropped)
+		switch {
+		case len(parts) == 2 && string(parts[0]) == cmdBatch:
+			if err := unpackMessages(parts[1], b.accept); err != nil {
+				b.log.Warn("dropping the rest of a malformed batch", "err", err)
 			}
+		case len(parts) == 3:
+			ms, err := strconv.ParseInt(string(parts[1]), 10, 64)
+			if err != nil {
+				b.log.Warn("dropping message with bad deadline", "id", string(parts[0]))
+				continue
+			}
+			b.accept(Message{ID: string(parts[0]), Deadline: time.UnixMilli(ms), Payload: parts[2]})
+		default:
+			b.log.Warn("dropping malformed message", "frames", len(parts))
+		}
+	}
+}
+
+// accept dispatches m at once or queues it, dropping (counted) when the
+// queue is full.
+func (b *Broker) accept(m Message) {
+	mReceived.WithLabelValues(b.cfg.Name).Inc()
+	if !b.dispatch(m) && !b.queue.Push(m) {
+		b.dropped++
+		mDropped.WithLabelValues(b.cfg.Name).Inc()
+		if b.dropped%1000 == 1 { // one line per burst, not one per message
+			b.log.Warn("queue full, dropping messages", "id", m.ID, "limit", b.cfg.QueueLimit, "dropped_total", b.dropped)
 		}
 	}
 }
@@ -189,20 +205,17 @@ func (b *Broker) drainBackend(back *zmq.Socket) {
 				}
 			}
 		case cmdDone, cmdEnd:
-			// The consumer is the authority on its slots: DONE frees one
-			// whether or not we still track the message (it may have been
-			// re-sent after its deadline); END never does.
 			for _, mid := range parts[2:] {
-				if f, ok := b.inflight[mid]; ok && f.consumer == id {
-					delete(b.inflight, mid)
-					mDone.WithLabelValues(b.cfg.Name).Inc()
-				}
-				if verb == cmdDone {
-					c.credit++
-				}
+				b.ack(c, verb[0], mid)
 			}
 		case cmdFree:
 			c.credit += len(parts) - 2
+		case cmdAcks:
+			if len(parts) == 3 {
+				if err := unpackAcks([]byte(parts[2]), func(v byte, mid string) { b.ack(c, v, mid) }); err != nil {
+					b.log.Warn("malformed acks", "consumer", shortID(id), "err", err)
+				}
+			}
 		case cmdHB:
 		default:
 			b.log.Warn("unknown verb from consumer", "verb", verb)
@@ -210,6 +223,26 @@ func (b *Broker) drainBackend(back *zmq.Socket) {
 		if c.credit > 0 && !c.queued {
 			c.queued = true
 			b.ready = append(b.ready, id)
+		}
+	}
+}
+
+// ack applies one DONE, FREE or END of consumer c. The consumer is the
+// authority on its slots: DONE frees one whether or not we still track
+// the message (it may have been re-sent after its deadline); FREE frees
+// one while the message stays in flight; END never frees one.
+func (b *Broker) ack(c *consumer, verb byte, mid string) {
+	switch verb {
+	case ackFree:
+		c.credit++
+		return
+	case ackDone, ackEnd:
+		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
+			delete(b.inflight, mid)
+			mDone.WithLabelValues(b.cfg.Name).Inc()
+		}
+		if verb == ackDone {
+			c.credit++
 		}
 	}
 }
@@ -238,11 +271,10 @@ func (b *Broker) dispatch(m Message) bool {
 			}
 			continue
 		}
-		if _, err := b.back.SendMessage(id, cmdJob, m.ID, m.Payload); err != nil {
-			// Unroutable: the consumer is gone. Forget it and try the next.
-			b.forget(id, "send failed: "+err.Error())
-			continue
+		if len(c.out) == 0 {
+			b.dirty = append(b.dirty, id)
 		}
+		c.out = appendMessage(c.out, m)
 		c.credit--
 		b.ready = b.ready[1:]
 		if c.credit > 0 {
@@ -255,6 +287,28 @@ func (b *Broker) dispatch(m Message) bool {
 		return true
 	}
 	return false
+}
+
+// flushOut sends each consumer the jobs dispatched to it since the last
+// call, as one JOBS frame. A consumer that cannot be reached is forgotten,
+// which re-queues everything it held, these jobs included.
+func (b *Broker) flushOut() {
+	for _, id := range b.dirty {
+		c := b.consumers[id]
+		if c == nil || len(c.out) == 0 {
+			continue // forgotten meanwhile: its jobs were re-queued
+		}
+		_, err := b.back.SendMessage(id, cmdJobs, c.out)
+		if cap(c.out) > maxBatchBytes {
+			c.out = nil
+		} else {
+			c.out = c.out[:0]
+		}
+		if err != nil {
+			b.forget(id, "send failed: "+err.Error())
+		}
+	}
+	b.dirty = b.dirty[:0]
 }
 
 // housekeep sends heartbeats, buries silent consumers and re-queues the

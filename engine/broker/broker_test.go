@@ -162,7 +162,7 @@ func TestJobOfDeadConsumerIsResent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("dead peer did not get the job: %v", err)
 		}
-		if parts[0] == cmdJob {
+		if parts[0] == cmdJob || parts[0] == cmdJobs {
 			break
 		}
 	}
@@ -314,5 +314,38 @@ func TestBrokerRestartLosesNothingSentWhileDown(t *testing.T) {
 	defer c.mu.Unlock()
 	if len(c.seen) != 25 {
 		t.Fatalf("delivered %d distinct messages, want 25", len(c.seen))
+	}
+}
+
+// Packing round-trips messages and acks, and refuses a truncated frame.
+func TestPackRoundTrip(t *testing.T) {
+	in := []Message{
+		{ID: "a", Deadline: time.UnixMilli(1_700_000_000_123), Payload: []byte(`{"x":1}`)},
+		{ID: "", Payload: nil},
+		{ID: "c\n\x00d", Deadline: time.UnixMilli(-5), Payload: make([]byte, 300)},
+	}
+	var b []byte
+	for _, m := range in {
+		b = appendMessage(b, m)
+	}
+	var out []Message
+	if err := unpackMessages(b, func(m Message) { out = append(out, m) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(in) {
+		t.Fatalf("got %d messages, want %d", len(out), len(in))
+	}
+	for i := range in {
+		if out[i].ID != in[i].ID || !out[i].Deadline.Equal(in[i].Deadline) || string(out[i].Payload) != string(in[i].Payload) {
+			t.Errorf("message %d: got %+v, want %+v", i, out[i], in[i])
+		}
+	}
+	if err := unpackMessages(b[:len(b)-1], func(Message) {}); err == nil {
+		t.Error("a truncated frame unpacked without error")
+	}
+	a := appendAck(appendAck(nil, ackFree, "x"), ackEnd, "x")
+	var got []string
+	if err := unpackAcks(a, func(v byte, id string) { got = append(got, string(v)+id) }); err != nil || fmt.Sprint(got) != "[Fx Ex]" {
+		t.Fatalf("acks %v %v", got, err)
 	}
 }

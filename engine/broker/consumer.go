@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,9 +70,9 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	if maxReleased <= 0 {
 		maxReleased = 16 * cfg.Concurrency
 	}
-	doneCh := make(chan string, cfg.Concurrency+maxReleased)
+	acks := &ackQueue{wake: make(chan struct{}, 1)}
 	fwdDone := make(chan struct{})
-	go forwardDone(endpoint, doneCh, fwdDone)
+	go forwardWake(endpoint, acks.wake, fwdDone)
 
 	// slots holds one token per running handler that has not released it;
 	// the broker's credit mirrors cap(slots)-len(slots).
@@ -94,16 +93,16 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 				return
 			}
 			<-slots
-			doneCh <- cmdFree + " " + m.ID
+			acks.add(ackFree, m.ID)
 		}
 		handler(context.WithValue(ctx, releaseKey{}, free), m)
 		if freed.Load() {
 			released.Add(-1)
-			doneCh <- cmdEnd + " " + m.ID
+			acks.add(ackEnd, m.ID)
 			return
 		}
 		<-slots
-		doneCh <- cmdDone + " " + m.ID
+		acks.add(ackDone, m.ID)
 	}
 	start := func(m Message) {
 		select {
@@ -146,7 +145,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 					c.send(cmdReady, strconv.Itoa(max(free, 0)))
 				}
 			case doneRx:
-				c.sendDone(doneRx)
+				c.sendAcks(doneRx, acks)
 			}
 		}
 		// More jobs than slots can arrive when a READY crossed a JOB on the
@@ -182,16 +181,17 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	}
 	close(work)
 	wg.Wait()
-	close(doneCh)
+	close(acks.wake)
 	<-fwdDone
-	c.sendDone(doneRx)
+	c.sendAcks(doneRx, acks)
 	return nil
 }
 
 type consumerLoop struct {
-	sock *zmq.Socket
-	conc int
-	log  *slog.Logger
+	sock   *zmq.Socket
+	conc   int
+	log    *slog.Logger
+	ackBuf []byte
 }
 
 func (c *consumerLoop) send(parts ...string) {
@@ -209,6 +209,10 @@ func (c *consumerLoop) recvJobs() (out []Message, again bool) {
 			return out, again
 		}
 		switch {
+		case len(parts) == 2 && string(parts[0]) == cmdJobs:
+			if err := unpackMessages(parts[1], func(m Message) { out = append(out, m) }); err != nil {
+				c.log.Warn("malformed jobs frame", "err", err)
+			}
 		case len(parts) == 3 && string(parts[0]) == cmdJob:
 			out = append(out, Message{ID: string(parts[1]), Payload: parts[2]})
 		case len(parts) == 1 && string(parts[0]) == cmdAgain:
@@ -217,30 +221,55 @@ func (c *consumerLoop) recvJobs() (out []Message, again bool) {
 	}
 }
 
-// sendDone batches every pending "VERB id" into one message per verb.
-func (c *consumerLoop) sendDone(rx *zmq.Socket) {
-	byVerb := map[string][]string{}
-	for {
-		s, err := rx.Recv(zmq.DONTWAIT)
-		if err != nil {
-			break
-		}
-		verb, id, _ := strings.Cut(s, " ")
-		if byVerb[verb] == nil {
-			byVerb[verb] = []string{verb}
-		}
-		byVerb[verb] = append(byVerb[verb], id)
-	}
-	// FREE before END: a message freed and finished in the same batch must
-	// not look finished before its slot was given back.
-	for _, verb := range []string{cmdFree, cmdDone, cmdEnd} {
-		if parts := byVerb[verb]; len(parts) > 1 {
-			c.send(parts...)
+// ackQueue collects handlers' DONE/FREE/END, packed, in the order they
+// happened. Only the first ack after the loop took the queue wakes it, so
+// under load many acks cost one wake-up and one ACKS frame.
+type ackQueue struct {
+	mu   sync.Mutex
+	buf  []byte
+	wake chan struct{}
+}
+
+func (q *ackQueue) add(verb byte, id string) {
+	q.mu.Lock()
+	first := len(q.buf) == 0
+	q.buf = appendAck(q.buf, verb, id)
+	q.mu.Unlock()
+	if first {
+		select {
+		case q.wake <- struct{}{}:
+		default: // a wake-up is already on its way
 		}
 	}
 }
 
-func forwardDone(endpoint string, in <-chan string, finished chan<- struct{}) {
+func (q *ackQueue) take(into []byte) []byte {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := append(into[:0], q.buf...)
+	q.buf = q.buf[:0]
+	return out
+}
+
+// sendAcks drains the wake-ups and sends every queued ack as one frame.
+func (c *consumerLoop) sendAcks(rx *zmq.Socket, q *ackQueue) {
+	for {
+		if _, err := rx.RecvBytes(zmq.DONTWAIT); err != nil {
+			break
+		}
+	}
+	c.ackBuf = q.take(c.ackBuf)
+	if len(c.ackBuf) > 0 {
+		if _, err := c.sock.SendMessage(cmdAcks, c.ackBuf); err != nil {
+			c.log.Warn("consumer send", "verb", cmdAcks, "err", err)
+		}
+	}
+}
+
+// forwardWake turns wake-ups from handler goroutines into a message on
+// the inproc socket the poll loop watches (only that goroutine may touch
+// the broker socket, and ZeroMQ's poll cannot wait on a Go channel).
+func forwardWake(endpoint string, in <-chan struct{}, finished chan<- struct{}) {
 	defer close(finished)
 	tx, err := zmq.NewSocket(zmq.PUSH)
 	if err != nil {
@@ -251,7 +280,7 @@ func forwardDone(endpoint string, in <-chan string, finished chan<- struct{}) {
 	defer tx.Close()
 	_ = tx.SetLinger(0)
 	_ = tx.Connect(endpoint)
-	for id := range in {
-		_, _ = tx.Send(id, 0)
+	for range in {
+		_, _ = tx.Send("w", 0)
 	}
 }

@@ -18,6 +18,14 @@
 //	broker → consumer   HB           I am alive
 //	broker → consumer   AGAIN        I do not know you (I restarted): READY
 //
+// Batched forms carry the same meaning for many messages in one frame
+// (pack.go): a producer's BATCH (packed id, deadline, payload), the
+// broker's JOBS (every job it dispatched to that consumer in one loop
+// turn) and a consumer's ACKS (its DONE/FREE/END in the order they
+// happened). Credits count messages, never frames. Batches form only from
+// what is already waiting (a control round, the results that finished
+// while the previous frame was sent): nothing waits for a batch to fill.
+//
 // Because work is only sent against announced slots, a slow consumer is
 // never buried and a dead one strands at most the jobs it held: those are
 // re-sent when it misses three heartbeats or, if it stays alive but never

@@ -2,7 +2,6 @@ package broker
 
 import (
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -15,6 +14,16 @@ import (
 type Producer struct {
 	mu   sync.Mutex
 	sock *zmq.Socket
+
+	// Group send: concurrent Sends (a worker's slots finishing checks)
+	// queue here, and whichever caller finds no send in progress takes the
+	// whole queue to the socket as one BATCH frame. No timer: a lone Send
+	// goes at once; under load the batches grow by themselves.
+	qmu      sync.Mutex
+	queue    []Message
+	waiters  []chan error
+	flushing bool
+	buf      []byte
 }
 
 // NewProducer connects to frontend. ZeroMQ connects lazily and queues while
@@ -36,16 +45,60 @@ func NewProducer(frontend string) (*Producer, error) {
 }
 
 // Send queues m for the broker; it fails only when the local queue is full
-// for longer than the send timeout.
+// for longer than the send timeout. It returns once m is with ZeroMQ,
+// sent together with whatever other goroutines sent meanwhile.
 func (p *Producer) Send(m Message) error {
+	ch := make(chan error, 1)
+	p.qmu.Lock()
+	p.queue = append(p.queue, m)
+	p.waiters = append(p.waiters, ch)
+	if p.flushing {
+		p.qmu.Unlock()
+		return <-ch
+	}
+	p.flushing = true
+	for len(p.queue) > 0 {
+		q, w := p.queue, p.waiters
+		p.queue, p.waiters = nil, nil
+		p.qmu.Unlock()
+		err := p.SendBatch(q)
+		for _, c := range w {
+			c <- err
+		}
+		p.qmu.Lock()
+	}
+	p.flushing = false
+	p.qmu.Unlock()
+	return <-ch
+}
+
+// maxBatchBytes keeps one BATCH frame to a size the broker reads in one go
+// without a large allocation.
+const maxBatchBytes = 1 << 20
+
+// SendBatch pushes msgs in as few BATCH frames as fit maxBatchBytes: one
+// cgo call and one wake-up of the broker for a whole control round.
+func (p *Producer) SendBatch(msgs []Message) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.sock == nil {
-		return fmt.Errorf("sending %s: producer closed", m.ID)
+	if len(msgs) == 0 {
+		return nil
 	}
-	_, err := p.sock.SendMessage(m.ID, strconv.FormatInt(m.Deadline.UnixMilli(), 10), m.Payload)
-	if err != nil {
-		return fmt.Errorf("sending %s to broker: %w", m.ID, err)
+	if p.sock == nil {
+		return fmt.Errorf("sending %s: producer closed", msgs[0].ID)
+	}
+	b := p.buf[:0]
+	for i, m := range msgs {
+		b = appendMessage(b, m)
+		if len(b) >= maxBatchBytes || i == len(msgs)-1 {
+			if _, err := p.sock.SendMessage(cmdBatch, b); err != nil {
+				return fmt.Errorf("sending %d messages (%s…) to broker: %w", len(msgs), msgs[0].ID, err)
+			}
+			b = b[:0]
+		}
+	}
+	if cap(b) <= maxBatchBytes*2 {
+		p.buf = b
 	}
 	return nil
 }

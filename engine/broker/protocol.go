@@ -12,6 +12,12 @@ const (
 	cmdEnd  = "END"
 	cmdHB   = "HB"
 	cmdJob  = "JOB"
+	// Batched forms (see pack.go): BATCH carries packed messages from a
+	// producer, JOBS packed jobs to a consumer, ACKS a consumer's packed
+	// DONE/FREE/END in the order they happened.
+	cmdBatch = "BATCH"
+	cmdJobs  = "JOBS"
+	cmdAcks  = "ACKS"
 	// AGAIN asks a consumer the broker does not know (it restarted) to
 	// re-announce its free slots with READY.
 	cmdAgain = "AGAIN"

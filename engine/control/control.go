@@ -19,6 +19,12 @@ type Sender interface {
 	Send(broker.Message) error
 }
 
+// BatchSender is a Sender that can push many jobs at once (a
+// *broker.Producer).
+type BatchSender interface {
+	SendBatch([]broker.Message) error
+}
+
 // Control claims due monitors of one zone and sends their jobs.
 type Control struct {
 	Zone   string
@@ -94,19 +100,35 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 	if err != nil {
 		return 0, err
 	}
+	msgs := make([]broker.Message, 0, len(claims))
 	for _, cl := range claims {
 		mClaimed.WithLabelValues(c.Zone).Inc()
 		mLateness.WithLabelValues(c.Zone).Observe(now.Sub(cl.scheduled).Seconds())
 		msg, err := c.job(cl)
-		if err == nil {
-			err = c.Sender.Send(msg)
-		}
 		if err != nil {
 			mFailed.WithLabelValues(c.Zone).Inc()
-			log.Error("sending job", "monitor", cl.id, "zone", c.Zone, "err", err)
+			log.Error("building job", "monitor", cl.id, "zone", c.Zone, "err", err)
 			continue
 		}
-		mSent.WithLabelValues(c.Zone).Inc()
+		msgs = append(msgs, msg)
+	}
+	// The whole round goes to the broker as one batch when the sender can
+	// carry one: one frame and one wake-up instead of one per job.
+	var err2 error
+	if bs, ok := c.Sender.(BatchSender); ok {
+		err2 = bs.SendBatch(msgs)
+	} else {
+		for _, m := range msgs {
+			if err := c.Sender.Send(m); err != nil && err2 == nil {
+				err2 = err
+			}
+		}
+	}
+	if err2 != nil {
+		mFailed.WithLabelValues(c.Zone).Add(float64(len(msgs)))
+		log.Error("sending jobs", "jobs", len(msgs), "zone", c.Zone, "err", err2)
+	} else {
+		mSent.WithLabelValues(c.Zone).Add(float64(len(msgs)))
 	}
 	return len(claims), nil
 }
@@ -132,10 +154,7 @@ func (c *Control) job(cl claim) (broker.Message, error) {
 		ScheduledAt: cl.scheduled,
 		Timeout:     engine.Duration(timeout),
 	}
-	payload, err := json.Marshal(j)
-	if err != nil {
-		return broker.Message{}, fmt.Errorf("encoding job for %s: %w", m.ID, err)
-	}
+	payload := appendJob(make([]byte, 0, 160+len(m.Config)), j)
 	// A worker that takes the job and dies is noticed by heartbeats; the
 	// deadline covers one that stays alive but never answers.
 	return broker.Message{ID: j.ID, Deadline: c.Now().Add(timeout + 5*time.Second), Payload: payload}, nil
