@@ -3,7 +3,6 @@ package control
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -38,6 +37,8 @@ type Control struct {
 	Logger  *slog.Logger
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+
+	cache jobCache // only Run's goroutine touches it
 }
 
 // Run claims and sends until ctx ends. A Redis outage is logged and
@@ -136,9 +137,9 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 func (c *Control) job(cl claim) (broker.Message, error) {
 	// Only what a job carries is decoded: at 10,000 claims a second the
 	// full monitor (zones, reactions, silences) was control's main cost.
-	var m jobFields
-	if err := json.Unmarshal(cl.monitor, &m); err != nil {
-		return broker.Message{}, fmt.Errorf("decoding monitor %s from redis: %w", cl.id, err)
+	m, err := c.cache.fields(cl.id, cl.monitor)
+	if err != nil {
+		return broker.Message{}, err
 	}
 	timeout := m.Timeout.D()
 	if timeout <= 0 {
