@@ -31,6 +31,10 @@ type Monitor struct {
 	Check   string          `json:"check,omitempty"`
 	Version string          `json:"version,omitempty"`
 	Config  json.RawMessage `json:"config,omitempty"`
+	// SealedSecrets holds the object's secrets (API keys, SSH keys,
+	// passwords) sealed by engine/secret: encrypted everywhere it is stored
+	// or sent, opened by the plugin host only for this object's own calls.
+	SealedSecrets string `json:"sealed_secrets,omitempty"`
 	// Interval between runs (scheduled) or expected pings (heartbeat).
 	Interval Duration `json:"interval"`
 	// Grace is how late a heartbeat may be before the monitor fails.

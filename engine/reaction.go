@@ -37,6 +37,10 @@ type Reaction struct {
 	Plugin  string          `json:"plugin"`
 	Version string          `json:"version,omitempty"`
 	Config  json.RawMessage `json:"config,omitempty"`
+	// SealedSecrets holds the object's secrets (API keys, SSH keys,
+	// passwords) sealed by engine/secret: encrypted everywhere it is stored
+	// or sent, opened by the plugin host only for this object's own calls.
+	SealedSecrets string `json:"sealed_secrets,omitempty"`
 	// Trigger is how many results in a row must match CallOn before the
 	// reaction fires (default 1).
 	Trigger int `json:"trigger"`
