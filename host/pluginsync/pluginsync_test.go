@@ -79,7 +79,7 @@ func TestSync(t *testing.T) {
 
 	start := time.Now()
 	put(e2, wasm2)
-	waitDigest(t, h, e2.SHA256, start, time.Second)
+	waitDigest(t, h, e2.SHA256, start, raceSlowdown*time.Second)
 
 	// A corrupt module (its entry's digest matches the bytes, which do not
 	// compile) is refused; the current version stays.

@@ -1,0 +1,5 @@
+//go:build !race
+
+package hotload_test
+
+const raceSlowdown = 1

@@ -1,0 +1,5 @@
+//go:build !race
+
+package pluginsync_test
+
+const raceSlowdown = 1
