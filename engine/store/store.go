@@ -29,6 +29,7 @@ type Store interface {
 	Accounts
 	AccountsExt
 	PluginsExt
+	WebExt
 	Close() error
 }
 
