@@ -285,6 +285,14 @@ func capacity(b *testing.B, checker worker.Caller) {
 	if decided > 0 {
 		b.ReportMetric(float64((ru1.cpu-ru0.cpu+rc1-rc0).Microseconds())/decided, "cpu-us/result")
 	}
+	// Where the zone Redis' CPU goes, whole run (warm-up included).
+	if cs, err := r.rdb.Info(ctx, "commandstats").Result(); err == nil {
+		for _, line := range strings.Split(cs, "\r\n") {
+			if strings.HasPrefix(line, "cmdstat_") {
+				b.Logf("redis %s", line)
+			}
+		}
+	}
 	b.Logf("monitors=%d interval=%s window=%.1fs claimed=%.0f checked=%.0f decided=%.0f flushed=%.0f backlog=%d reactions=%.0f goroutines=%d",
 		monitors, iv, el, claimed, checked, decided, flushed, backlog, react.total, runtime.NumGoroutine())
 }

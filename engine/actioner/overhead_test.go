@@ -146,10 +146,12 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 	s0 := metricSnap(b)
 	u0.read()
 	rc0 := redisCPU(b, r.rdb)
+	z0 := zmqThreadsCPU()
 	start := time.Now()
 	time.Sleep(window)
 	u1.read()
 	rc1 := redisCPU(b, r.rdb)
+	z1 := zmqThreadsCPU()
 	s1 := metricSnap(b)
 	el := time.Since(start)
 	checks := counterSum(s1, "runbook_worker_jobs_total", zone) - counterSum(s0, "runbook_worker_jobs_total", zone)
@@ -157,6 +159,7 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 	if checks == 0 || healthy < checks*0.99 {
 		b.Fatalf("%s: %v checks, %v healthy: the comparison would be meaningless", zoneName, checks, healthy)
 	}
+	b.Logf("%s: of the Go process' CPU per check, libzmq's I/O threads %.0f µs", zoneName, float64((z1-z0).Microseconds())/checks)
 	return pipelineCost{
 		checksPerS: checks / el.Seconds(),
 		goUS:       float64((u1.cpu - u0.cpu).Microseconds()) / checks,
