@@ -138,6 +138,7 @@ func (s *Server) createToken(c *fiber.Ctx, u store.User, name string) (tokenView
 	if err := s.cfg.Store.PutToken(c.UserContext(), t); err != nil {
 		return tokenView{}, err
 	}
+	s.audit(c.UserContext(), u, auditRec{action: auditCreate, objType: objToken, objID: tokenID(hash), owner: u.ID, fields: []string{"name"}})
 	return tokenView{ID: tokenID(hash), Name: name, CreatedAt: t.CreatedAt, Token: tok}, nil
 }
 
@@ -160,7 +161,11 @@ func (s *Server) revokeToken(c *fiber.Ctx, id string) error {
 	}
 	for _, t := range ts {
 		if tokenID(t.Hash) == id {
-			return s.cfg.Store.DeleteToken(c.UserContext(), t.Hash)
+			if err := s.cfg.Store.DeleteToken(c.UserContext(), t.Hash); err != nil {
+				return err
+			}
+			s.audit(c.UserContext(), user(c), auditRec{action: auditDelete, objType: objToken, objID: id, owner: t.UserID})
+			return nil
 		}
 	}
 	return store.ErrNotFound
@@ -303,9 +308,14 @@ func (s *Server) setUserPlan(c *fiber.Ctx, id, plan string) (store.User, error) 
 	if err != nil {
 		return u, err
 	}
+	old := u.Plan
 	u.Plan = plan
 	if err := s.cfg.Store.PutUser(c.UserContext(), u); err != nil {
 		return u, err
+	}
+	if old != plan {
+		// Owned by the user whose plan it is, so they see who changed it.
+		s.audit(c.UserContext(), user(c), auditRec{action: auditUpdate, objType: objPlanAssignment, objID: u.ID, owner: u.ID, fields: []string{"plan"}})
 	}
 	s.log.Info("plan assigned", "user", u.ID, "plan", plan, "by", user(c).ID)
 	return u, nil
@@ -343,7 +353,7 @@ func (s *Server) apiAdminPutPlan(c *fiber.Ctx) error {
 	if err := p.Validate(); err != nil {
 		return failErr(c, err)
 	}
-	if err := s.cfg.Store.PutPlan(c.UserContext(), p); err != nil {
+	if err := s.putPlan(c, p); err != nil {
 		return failErr(c, err)
 	}
 	return c.JSON(p)
@@ -353,6 +363,9 @@ func (s *Server) apiAdminDeletePlan(c *fiber.Ctx) error {
 	err := s.cfg.Store.DeletePlan(c.UserContext(), c.Params("id"))
 	if err != nil && !(errors.Is(err, store.ErrNotFound) && builtinPlans[c.Params("id")].ID != "") {
 		return failErr(c, err)
+	}
+	if err == nil {
+		s.audit(c.UserContext(), user(c), auditRec{action: auditDelete, objType: objPlan, objID: c.Params("id")})
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

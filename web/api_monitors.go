@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"time"
 
@@ -49,8 +48,7 @@ func (s *Server) listMonitors(c *fiber.Ctx) error {
 	if lim > 0 && lim < len(ms) {
 		ms = ms[:lim]
 	}
-	// The snapshot is shared: mask a copy.
-	ms = slices.Clone(ms)
+	out := make([]monitorView, len(ms))
 	c.Set("X-Total-Count", strconv.Itoa(total))
 	// One catalog read for the whole list: a host lists its plugins under
 	// a lock.
@@ -58,11 +56,12 @@ func (s *Server) listMonitors(c *fiber.Ctx) error {
 	if s.cfg.Catalog != nil {
 		plugins = s.cfg.Catalog.Plugins()
 	}
+	// The snapshot is shared: views are copies.
 	for i := range ms {
 		mf, _ := findManifest(plugins, abi.KindCheck, ms[i].Check, ms[i].Version)
-		ms[i].Config = maskConfig(ms[i].Config, mf.Config)
+		out[i] = s.viewMonitor(ms[i], maskConfig(ms[i].Config, mf.Config))
 	}
-	return c.JSON(nonNil(ms))
+	return c.JSON(out)
 }
 
 func (s *Server) getMonitor(c *fiber.Ctx) error {
@@ -70,14 +69,15 @@ func (s *Server) getMonitor(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	m.Config = s.maskMonitorConfig(m)
-	return c.JSON(m)
+	return c.JSON(s.viewMonitor(m, s.maskMonitorConfig(m)))
 }
 
 // monitorInput is the monitor a client may write: status and owner are
 // the server's, so they are not accepted.
 type monitorInput struct {
 	engine.Monitor
+	secretsInput
+	SealedSecrets *string `json:"sealed_secrets,omitempty"`
 	// Read-only fields clients may echo back from a GET (export → apply).
 	Status    *engine.Status `json:"status,omitempty"`
 	StatusAt  *time.Time     `json:"status_at,omitempty"`
@@ -91,7 +91,10 @@ func (s *Server) createMonitor(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return failErr(c, err)
 	}
-	out, err := s.createMonitorOp(c.UserContext(), user(c), in.Monitor)
+	if err := checkSealedInput(in.SealedSecrets); err != nil {
+		return failErr(c, err)
+	}
+	out, err := s.createMonitorOp(c.UserContext(), user(c), in.Monitor, in.Secrets)
 	if err != nil {
 		return failErr(c, err)
 	}
@@ -103,7 +106,10 @@ func (s *Server) updateMonitor(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return failErr(c, err)
 	}
-	out, err := s.updateMonitorOp(c.UserContext(), user(c), c.Params("id"), in.Monitor)
+	if err := checkSealedInput(in.SealedSecrets); err != nil {
+		return failErr(c, err)
+	}
+	out, err := s.updateMonitorOp(c.UserContext(), user(c), c.Params("id"), in.Monitor, in.Secrets)
 	if err != nil {
 		return failErr(c, err)
 	}
@@ -125,8 +131,7 @@ func (s *Server) apiSetPaused(c *fiber.Ctx, paused bool) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	m.Config = s.maskMonitorConfig(m)
-	return c.JSON(m)
+	return c.JSON(s.viewMonitor(m, s.maskMonitorConfig(m)))
 }
 
 // markInput is a manual result: "mark failed / mark healthy".

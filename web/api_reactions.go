@@ -26,9 +26,11 @@ func (s *Server) ownReactionID(ctx context.Context, u store.User, id string) (en
 	return r, nil
 }
 
+// maskReaction hides secret config values and the sealed secrets.
 func (s *Server) maskReaction(r engine.Reaction) engine.Reaction {
 	mf, _ := s.manifest(abi.KindReaction, r.Plugin, r.Version)
 	r.Config = maskConfig(r.Config, mf.Config)
+	r.SealedSecrets = ""
 	return r
 }
 
@@ -37,10 +39,11 @@ func (s *Server) listReactions(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
+	out := make([]reactionView, len(rs))
 	for i := range rs {
-		rs[i] = s.maskReaction(rs[i])
+		out[i] = s.viewReaction(rs[i])
 	}
-	return c.JSON(nonNil(rs))
+	return c.JSON(out)
 }
 
 func (s *Server) getReaction(c *fiber.Ctx) error {
@@ -48,7 +51,7 @@ func (s *Server) getReaction(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	return c.JSON(s.maskReaction(r))
+	return c.JSON(s.viewReaction(r))
 }
 
 // reactionInput lets "enabled" default to true when omitted: a reaction
@@ -56,6 +59,8 @@ func (s *Server) getReaction(c *fiber.Ctx) error {
 // and ignored so an exported reaction applies as is.
 type reactionInput struct {
 	engine.Reaction
+	secretsInput
+	SealedSecrets *string `json:"sealed_secrets,omitempty"`
 	Enabled   *bool      `json:"enabled"`
 	Owner     *string    `json:"owner,omitempty"`
 	LastRun   *time.Time `json:"last_run,omitempty"`
@@ -69,49 +74,68 @@ func (in reactionInput) reaction() engine.Reaction {
 	return r
 }
 
-func (s *Server) createReactionOp(ctx context.Context, u store.User, r engine.Reaction) (engine.Reaction, error) {
+// createReactionOp creates r with the given secrets (name → value).
+func (s *Server) createReactionOp(ctx context.Context, u store.User, r engine.Reaction, secrets map[string]string) (reactionView, error) {
+	var none reactionView
 	if r.ID == "" {
 		r.ID = newID("r-")
 	}
 	if _, err := s.cfg.Store.GetReaction(ctx, r.ID); err == nil {
-		return r, fmt.Errorf("a reaction with id %s exists: %w", r.ID, errTaken)
+		return none, fmt.Errorf("a reaction with id %s exists: %w", r.ID, errTaken)
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return r, err
+		return none, err
 	}
 	if f := stillMasked(r.Config); f != "" {
-		return r, &engine.FieldError{Field: "config." + f, Reason: "holds the secret mask; type the real value"}
+		return none, &engine.FieldError{Field: "config." + f, Reason: "holds the secret mask; type the real value"}
 	}
 	now := time.Now().UTC()
 	r.Owner, r.CreatedAt, r.UpdatedAt, r.LastRun = u.ID, now, now, time.Time{}
 	if err := s.checkReaction(ctx, &r); err != nil {
-		return r, err
+		return none, err
 	}
 	if err := s.checkReactionLimits(ctx, u); err != nil {
-		return r, err
+		return none, err
 	}
+	sealed, changed, err := s.mergeSecrets("", secrets)
+	if err != nil {
+		return none, err
+	}
+	r.SealedSecrets = sealed
 	if err := s.cfg.Store.PutReaction(ctx, r, s.cfg.Zones); err != nil {
-		return r, err
+		return none, err
 	}
-	return s.maskReaction(r), nil
+	s.audit(ctx, u, auditRec{action: auditCreate, objType: objReaction, objID: r.ID, owner: r.Owner,
+		fields: append(changedFields(engine.Reaction{}, r), secretFieldNames(changed)...)})
+	return s.viewReaction(r), nil
 }
 
-func (s *Server) updateReactionOp(ctx context.Context, u store.User, id string, r engine.Reaction) (engine.Reaction, error) {
+// updateReactionOp replaces reaction id with r. secrets changes the stored
+// ones: nil keeps them all, a name with "" deletes that one.
+func (s *Server) updateReactionOp(ctx context.Context, u store.User, id string, r engine.Reaction, secrets map[string]string) (reactionView, error) {
+	var none reactionView
 	old, err := s.ownReactionID(ctx, u, id)
 	if err != nil {
-		return r, err
+		return none, err
 	}
 	if r.ID != "" && r.ID != old.ID {
-		return r, &engine.FieldError{Field: "id", Reason: "cannot change"}
+		return none, &engine.FieldError{Field: "id", Reason: "cannot change"}
 	}
 	r.ID, r.Owner, r.CreatedAt, r.UpdatedAt, r.LastRun = old.ID, old.Owner, old.CreatedAt, time.Now().UTC(), old.LastRun
 	r.Config = unmaskConfig(r.Config, old.Config)
 	if err := s.checkReaction(ctx, &r); err != nil {
-		return r, err
+		return none, err
 	}
+	sealed, changed, err := s.mergeSecrets(old.SealedSecrets, secrets)
+	if err != nil {
+		return none, err
+	}
+	r.SealedSecrets = sealed
 	if err := s.cfg.Store.PutReaction(ctx, r, s.cfg.Zones); err != nil {
-		return r, err
+		return none, err
 	}
-	return s.maskReaction(r), nil
+	s.audit(ctx, u, auditRec{action: auditUpdate, objType: objReaction, objID: r.ID, owner: r.Owner,
+		fields: append(changedFields(old, r), secretFieldNames(changed)...)})
+	return s.viewReaction(r), nil
 }
 
 func (s *Server) deleteReactionOp(ctx context.Context, u store.User, id string) error {
@@ -119,7 +143,11 @@ func (s *Server) deleteReactionOp(ctx context.Context, u store.User, id string) 
 	if err != nil {
 		return err
 	}
-	return s.cfg.Store.DeleteReaction(ctx, r.ID, s.cfg.Zones)
+	if err := s.cfg.Store.DeleteReaction(ctx, r.ID, s.cfg.Zones); err != nil {
+		return err
+	}
+	s.audit(ctx, u, auditRec{action: auditDelete, objType: objReaction, objID: r.ID, owner: r.Owner})
+	return nil
 }
 
 func (s *Server) createReaction(c *fiber.Ctx) error {
@@ -127,7 +155,10 @@ func (s *Server) createReaction(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return failErr(c, err)
 	}
-	r, err := s.createReactionOp(c.UserContext(), user(c), in.reaction())
+	if err := checkSealedInput(in.SealedSecrets); err != nil {
+		return failErr(c, err)
+	}
+	r, err := s.createReactionOp(c.UserContext(), user(c), in.reaction(), in.Secrets)
 	if err != nil {
 		return failErr(c, err)
 	}
@@ -139,7 +170,10 @@ func (s *Server) updateReaction(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return failErr(c, err)
 	}
-	r, err := s.updateReactionOp(c.UserContext(), user(c), c.Params("id"), in.reaction())
+	if err := checkSealedInput(in.SealedSecrets); err != nil {
+		return failErr(c, err)
+	}
+	r, err := s.updateReactionOp(c.UserContext(), user(c), c.Params("id"), in.reaction(), in.Secrets)
 	if err != nil {
 		return failErr(c, err)
 	}

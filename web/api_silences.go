@@ -45,7 +45,12 @@ func (s *Server) addSilence(c *fiber.Ctx, si engine.Silence) (engine.Silence, er
 	}
 	m.Silences = append(m.Silences, si)
 	m.UpdatedAt = time.Now().UTC()
-	return si, s.putMonitor(c.UserContext(), m, m.Zones)
+	if err := s.putMonitor(c.UserContext(), m, m.Zones); err != nil {
+		return si, err
+	}
+	s.audit(c.UserContext(), user(c), auditRec{action: auditCreate, objType: objSilence, objID: si.ID, owner: m.Owner, monitorID: m.ID,
+		fields: changedFields(engine.Silence{}, si)})
+	return si, nil
 }
 
 func (s *Server) deleteSilence(c *fiber.Ctx) error {
@@ -66,7 +71,11 @@ func (s *Server) deleteSilence(c *fiber.Ctx) error {
 		return fmt.Errorf("silence %s: %w", c.Params("sid"), store.ErrNotFound)
 	}
 	m.Silences, m.UpdatedAt = out, time.Now().UTC()
-	return s.putMonitor(c.UserContext(), m, m.Zones)
+	if err := s.putMonitor(c.UserContext(), m, m.Zones); err != nil {
+		return err
+	}
+	s.audit(c.UserContext(), user(c), auditRec{action: auditDelete, objType: objSilence, objID: c.Params("sid"), owner: m.Owner, monitorID: m.ID})
+	return nil
 }
 
 func (s *Server) apiAddSilence(c *fiber.Ctx) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -104,6 +105,15 @@ func (s *Server) putWebhookSecrets(c *fiber.Ctx, in webhookSecretsInput) (webhoo
 	if err := s.cfg.Store.PutWebhookSecret(c.UserContext(), w); err != nil {
 		return webhookSettings{}, err
 	}
+	var fields []string
+	for name, v := range map[string]*string{"pagerduty_secret": in.PagerDutySecret, "slack_signing_secret": in.SlackSigningSecret,
+		"slack_token": in.SlackToken, "travis_public_key": in.TravisPublicKey} {
+		if v != nil {
+			fields = append(fields, name)
+		}
+	}
+	sort.Strings(fields)
+	s.audit(c.UserContext(), user(c), auditRec{action: auditUpdate, objType: objWebhook, objID: m.ID, owner: m.Owner, monitorID: m.ID, fields: fields})
 	return s.webhookView(m, w), nil
 }
 

@@ -21,6 +21,10 @@ type formInput struct {
 	Error string
 	// Options for enums.
 	Options []string
+	// SecretName is the secret a SecretRef field names; SecretSet whether
+	// the object holds it (markSecretInputs).
+	SecretName string
+	SecretSet  bool
 }
 
 // configInputs builds the inputs of a config form from a schema, filled

@@ -35,7 +35,8 @@ const checkSchema = `{"type":"object","required":["url"],"properties":{
  "api_token":{"type":"string","writeOnly":true}}}`
 
 const reactionSchema = `{"type":"object","required":["url"],"properties":{
- "url":{"type":"string"},"secret":{"type":"string"}}}`
+ "url":{"type":"string"},"secret":{"type":"string"},
+ "webhook_secret":{"type":"string","default":"slack_webhook","description":"names the secret holding the webhook URL"}}}`
 
 func (fakePlugins) Plugins() []host.PluginInfo {
 	return []host.PluginInfo{
@@ -70,7 +71,10 @@ type env struct {
 	admin string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith lets a test change the Config before the server is built.
+func newEnvWith(t *testing.T, change func(*Config)) *env {
 	t.Helper()
 	// No fsync: tests need no durability, and retention runs a
 	// transaction per hour of history.
@@ -79,7 +83,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	s := New(Config{Store: st, Zones: []string{"z1", "z2"}, Plugins: fakePlugins{}, BodyLimit: 64 << 10, PollInterval: 50 * time.Millisecond})
+	cfg := Config{Store: st, Zones: []string{"z1", "z2"}, Plugins: fakePlugins{}, BodyLimit: 64 << 10, PollInterval: 50 * time.Millisecond}
+	if change != nil {
+		change(&cfg)
+	}
+	s := New(cfg)
 	t.Cleanup(s.live.close)
 	e := &env{t: t, s: s, st: st}
 	e.alice = e.addUser("u-alice", "alice@example.com", false, PlanFree)

@@ -46,7 +46,16 @@ func (s *Server) removeMonitor(ctx context.Context, m engine.Monitor, notify []s
 // masked, and a webhook token when one was just issued (shown once).
 type monitorSaved struct {
 	engine.Monitor
-	Webhook *webhookIssued `json:"webhook,omitempty"`
+	SecretNames []string       `json:"secret_names"`
+	Webhook     *webhookIssued `json:"webhook,omitempty"`
+}
+
+// saved finishes what create and update return: config masked, sealed
+// secrets replaced by their names.
+func (s *Server) saved(out monitorSaved, m engine.Monitor) monitorSaved {
+	v := s.viewMonitor(m, s.maskMonitorConfig(m))
+	out.Monitor, out.SecretNames = v.Monitor, v.SecretNames
+	return out
 }
 
 type webhookIssued struct {
@@ -56,7 +65,8 @@ type webhookIssued struct {
 	Heartbeat string `json:"heartbeat_path,omitempty"`
 }
 
-func (s *Server) createMonitorOp(ctx context.Context, u store.User, m engine.Monitor) (monitorSaved, error) {
+// createMonitorOp creates m with the given secrets (name → value).
+func (s *Server) createMonitorOp(ctx context.Context, u store.User, m engine.Monitor, secrets map[string]string) (monitorSaved, error) {
 	if m.ID == "" {
 		m.ID = newID("m-")
 	}
@@ -73,6 +83,11 @@ func (s *Server) createMonitorOp(ctx context.Context, u store.User, m engine.Mon
 	if err := s.checkMonitor(ctx, u, &m, true); err != nil {
 		return monitorSaved{}, err
 	}
+	sealed, changed, err := s.mergeSecrets("", secrets)
+	if err != nil {
+		return monitorSaved{}, err
+	}
+	m.SealedSecrets = sealed
 	out := monitorSaved{Monitor: m}
 	if m.Kind != engine.KindScheduled {
 		w, err := s.issueWebhookToken(ctx, m, store.WebhookSecret{})
@@ -85,14 +100,17 @@ func (s *Server) createMonitorOp(ctx context.Context, u store.User, m engine.Mon
 		return monitorSaved{}, err
 	}
 	s.log.Info("monitor created", "monitor", m.ID, "user", m.Owner, "zones", m.Zones)
-	out.Config = s.maskMonitorConfig(m)
-	return out, nil
+	s.audit(ctx, u, auditRec{action: auditCreate, objType: objMonitor, objID: m.ID, owner: m.Owner, monitorID: m.ID,
+		fields: append(changedFields(engine.Monitor{}, m), secretFieldNames(changed)...)})
+	return s.saved(out, m), nil
 }
 
 // errTaken marks an id already in use (409).
 var errTaken = fmt.Errorf("id is taken: %w", store.ErrConflict)
 
-func (s *Server) updateMonitorOp(ctx context.Context, u store.User, id string, m engine.Monitor) (monitorSaved, error) {
+// updateMonitorOp replaces monitor id with m. secrets changes the stored
+// ones: nil keeps them all, a name with "" deletes that one.
+func (s *Server) updateMonitorOp(ctx context.Context, u store.User, id string, m engine.Monitor, secrets map[string]string) (monitorSaved, error) {
 	old, err := s.ownMonitorID(ctx, u, id)
 	if err != nil {
 		return monitorSaved{}, err
@@ -106,6 +124,11 @@ func (s *Server) updateMonitorOp(ctx context.Context, u store.User, id string, m
 	if err := s.checkMonitor(ctx, u, &m, false); err != nil {
 		return monitorSaved{}, err
 	}
+	sealed, changed, err := s.mergeSecrets(old.SealedSecrets, secrets)
+	if err != nil {
+		return monitorSaved{}, err
+	}
+	m.SealedSecrets = sealed
 	out := monitorSaved{Monitor: m}
 	if m.Kind != engine.KindScheduled {
 		if _, err := s.cfg.Store.GetWebhookSecret(ctx, m.ID); errors.Is(err, store.ErrNotFound) {
@@ -120,8 +143,9 @@ func (s *Server) updateMonitorOp(ctx context.Context, u store.User, id string, m
 	if err := s.putMonitor(ctx, m, union(old.Zones, m.Zones)); err != nil {
 		return monitorSaved{}, err
 	}
-	out.Config = s.maskMonitorConfig(m)
-	return out, nil
+	s.audit(ctx, u, auditRec{action: auditUpdate, objType: objMonitor, objID: m.ID, owner: m.Owner, monitorID: m.ID,
+		fields: append(changedFields(old, m), secretFieldNames(changed)...)})
+	return s.saved(out, m), nil
 }
 
 func (s *Server) deleteMonitorOp(ctx context.Context, u store.User, id string) error {
@@ -132,6 +156,7 @@ func (s *Server) deleteMonitorOp(ctx context.Context, u store.User, id string) e
 	if err := s.removeMonitor(ctx, m, m.Zones); err != nil {
 		return err
 	}
+	s.audit(ctx, u, auditRec{action: auditDelete, objType: objMonitor, objID: m.ID, owner: m.Owner, monitorID: m.ID})
 	if err := s.cfg.Store.DeleteWebhookSecret(ctx, m.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.log.Warn("monitor deleted but its webhook secret was not", "monitor", m.ID, "err", err)
 	}
@@ -151,6 +176,7 @@ func (s *Server) setPaused(ctx context.Context, u store.User, id string, paused 
 	if err := s.putMonitor(ctx, m, m.Zones); err != nil {
 		return m, err
 	}
+	s.audit(ctx, u, auditRec{action: auditUpdate, objType: objMonitor, objID: m.ID, owner: m.Owner, monitorID: m.ID, fields: []string{"paused"}})
 	return m, nil
 }
 

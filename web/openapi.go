@@ -40,6 +40,7 @@ var apiOps = []apiOp{
 	{method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke a token", tag: "accounts", status: 204},
 	{method: "GET", path: "/api/v1/summary", summary: "Monitor counts by state", tag: "dashboard", resp: "Summary"},
 	{method: "GET", path: "/api/v1/events", summary: "Newest status changes of the caller's monitors", tag: "dashboard", resp: "Events"},
+	{method: "GET", path: "/api/v1/audit", summary: "Who changed what and when, newest first (limit, before; admins see all or ?owner=); never values, only field names", tag: "audit", resp: "AuditEntries"},
 	{method: "GET", path: "/api/v1/stream", summary: "Server-sent events: monitors (diff), summary, events", tag: "dashboard"},
 
 	{method: "GET", path: "/api/v1/monitors", summary: "List monitors", tag: "monitors", resp: "Monitors"},
@@ -97,6 +98,17 @@ func arr(items map[string]any) map[string]any {
 func dur() map[string]any {
 	return map[string]any{"type": "string", "description": `duration like "30s" (a number means seconds)`}
 }
+// secretsSchema: values go in, never come out.
+func secretsSchema() map[string]any {
+	return map[string]any{"type": "object", "writeOnly": true, "additionalProperties": str(),
+		"description": `secret name → value, sealed at rest; on edit omitted names are kept and "" deletes one. A "*_secret" config field names the secret it uses.`,
+		"example": map[string]string{"slack_webhook": "<value>"}}
+}
+
+func secretNamesSchema() map[string]any {
+	return map[string]any{"type": "array", "items": str(), "readOnly": true, "description": "names of the stored secrets, sorted; values are never returned"}
+}
+
 func anyObj() map[string]any { return map[string]any{"type": "object", "additionalProperties": true} }
 
 var schemas = map[string]any{
@@ -125,6 +137,7 @@ var schemas = map[string]any{
 		"id": str(), "name": str(), "kind": enum("scheduled", "webhook", "heartbeat"), "check": str(), "version": str(),
 		"config": anyObj(), "interval": dur(), "grace": dur(), "timeout": dur(), "zones": arr(str()), "reactions": arr(str()),
 		"quorum": integer(), "silences": arr(ref("Silence")), "paused": boolean(),
+		"secrets": secretsSchema(), "secret_names": secretNamesSchema(),
 		"status":    map[string]any{"type": "string", "readOnly": true, "enum": []string{"healthy", "failed", "unknown", "pending"}},
 		"status_at": map[string]any{"type": "string", "readOnly": true}, "owner": map[string]any{"type": "string", "readOnly": true},
 		"created_at": map[string]any{"type": "string", "readOnly": true}, "updated_at": map[string]any{"type": "string", "readOnly": true},
@@ -141,8 +154,12 @@ var schemas = map[string]any{
 	"Queued":         obj(map[string]any{"queued": boolean(), "status": str(), "ignored": str(), "at": str()}),
 	"Reaction": obj(map[string]any{"id": str(), "name": str(), "plugin": str(), "version": str(), "config": anyObj(),
 		"trigger": integer(), "frequency": dur(), "call_on": enum("failed", "healthy", "both"), "enabled": boolean(), "timeout": dur(),
+		"secrets": secretsSchema(), "secret_names": secretNamesSchema(),
 		"last_run": map[string]any{"type": "string", "readOnly": true}}, "name", "plugin"),
 	"Reactions": arr(ref("Reaction")),
+	"AuditEntries": arr(obj(map[string]any{"id": str(), "at": str(), "user_id": str(), "user_email": str(), "owner": str(),
+		"action": enum("create", "update", "delete"), "object_type": enum("monitor", "reaction", "silence", "token", "plan_assignment", "plan", "status_page", "webhook", "plugin"),
+		"object_id": str(), "monitor_id": str(), "fields": arr(str()), "link": str(), "reaction_logs": str()})),
 	"Result": obj(map[string]any{"id": str(), "monitor_id": str(), "zone": str(), "source": enum("check", "webhook", "heartbeat", "manual"),
 		"status": str(), "message": str(), "metrics": anyObj(), "duration": dur(), "scheduled_at": str(), "finished_at": str()}),
 	"Results":         arr(ref("Result")),

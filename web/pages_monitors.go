@@ -19,11 +19,13 @@ import (
 func (s *Server) monitorForm(c *fiber.Ctx, status int, m engine.Monitor, isNew bool, err error) error {
 	errs, msg := fieldMap(err)
 	mf, _ := s.manifest(abi.KindCheck, m.Check, m.Version)
+	inputs := markSecretInputs(configInputs(mf.Config, m.Config, errs), m.Config, s.secretNames(m.SealedSecrets))
+	m.SealedSecrets = "" // pages show names, never the sealed value
 	rs, _ := s.cfg.Store.ListReactions(c.UserContext(), user(c).ID)
 	p, _ := s.plan(c.UserContext(), user(c).Plan)
 	return s.render(c, status, "monitor_form.html", page{
 		"M": m, "New": isNew, "Errors": errs, "Error": msg, "Checks": s.pluginList(abi.KindCheck),
-		"Manifest": mf, "Inputs": configInputs(mf.Config, m.Config, errs), "Zones": s.cfg.Zones,
+		"Manifest": mf, "Inputs": inputs, "Zones": s.cfg.Zones,
 		"Reactions": rs, "Plan": p,
 	})
 }
@@ -44,7 +46,8 @@ func (s *Server) pageMonitorNew(c *fiber.Ctx) error {
 
 // readMonitorForm builds a monitor from the posted form; field errors of
 // the form itself (a bad duration) come back with the monitor.
-func (s *Server) readMonitorForm(c *fiber.Ctx) (engine.Monitor, engine.FieldErrors) {
+func (s *Server) readMonitorForm(c *fiber.Ctx) (engine.Monitor, map[string]string, engine.FieldErrors) {
+	var secrets map[string]string
 	var errs engine.FieldErrors
 	m := engine.Monitor{
 		ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")),
@@ -84,6 +87,7 @@ func (s *Server) readMonitorForm(c *fiber.Ctx) (engine.Monitor, engine.FieldErro
 		if ok {
 			cfg, ferrs := readConfig(c, mf.Config)
 			m.Config = cfg
+			secrets = readSecretsForm(c, mf.Config, cfg)
 			errs = append(errs, ferrs...)
 		} else if m.Check != "" {
 			errs.Add("check", "unknown check plugin %q", m.Check)
@@ -91,15 +95,15 @@ func (s *Server) readMonitorForm(c *fiber.Ctx) (engine.Monitor, engine.FieldErro
 	} else {
 		m.Check = ""
 	}
-	return m, errs
+	return m, secrets, errs
 }
 
 func (s *Server) pageMonitorCreate(c *fiber.Ctx) error {
-	m, errs := s.readMonitorForm(c)
+	m, secrets, errs := s.readMonitorForm(c)
 	if len(errs) > 0 {
 		return s.monitorForm(c, fiber.StatusBadRequest, m, true, errs)
 	}
-	out, err := s.createMonitorOp(c.UserContext(), user(c), m)
+	out, err := s.createMonitorOp(c.UserContext(), user(c), m, secrets)
 	if err != nil {
 		return s.monitorForm(c, statusOf(err), m, true, err)
 	}
@@ -123,12 +127,12 @@ func (s *Server) pageMonitorUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return s.notFoundPage(c, err)
 	}
-	m, errs := s.readMonitorForm(c)
-	m.ID, m.Paused, m.Silences = old.ID, old.Paused, old.Silences
+	m, secrets, errs := s.readMonitorForm(c)
+	m.ID, m.Paused, m.Silences, m.SealedSecrets = old.ID, old.Paused, old.Silences, old.SealedSecrets
 	if len(errs) > 0 {
 		return s.monitorForm(c, fiber.StatusBadRequest, m, false, errs)
 	}
-	out, err := s.updateMonitorOp(c.UserContext(), user(c), old.ID, m)
+	out, err := s.updateMonitorOp(c.UserContext(), user(c), old.ID, m, secrets)
 	if err != nil {
 		return s.monitorForm(c, statusOf(err), m, false, err)
 	}

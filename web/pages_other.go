@@ -27,9 +27,11 @@ func (s *Server) pageReactions(c *fiber.Ctx) error {
 func (s *Server) reactionForm(c *fiber.Ctx, status int, r engine.Reaction, isNew bool, err error) error {
 	errs, msg := fieldMap(err)
 	mf, _ := s.manifest(abi.KindReaction, r.Plugin, r.Version)
+	inputs := markSecretInputs(configInputs(mf.Config, r.Config, errs), r.Config, s.secretNames(r.SealedSecrets))
+	r.SealedSecrets = ""
 	return s.render(c, status, "reaction_form.html", page{
 		"R": r, "New": isNew, "Errors": errs, "Error": msg, "Plugins": s.pluginList(abi.KindReaction),
-		"Manifest": mf, "Inputs": configInputs(mf.Config, r.Config, errs),
+		"Manifest": mf, "Inputs": inputs,
 	})
 }
 
@@ -43,8 +45,9 @@ func (s *Server) pageReactionNew(c *fiber.Ctx) error {
 	return s.reactionForm(c, fiber.StatusOK, r, true, nil)
 }
 
-func (s *Server) readReactionForm(c *fiber.Ctx) (engine.Reaction, engine.FieldErrors) {
+func (s *Server) readReactionForm(c *fiber.Ctx) (engine.Reaction, map[string]string, engine.FieldErrors) {
 	var errs engine.FieldErrors
+	var secrets map[string]string
 	r := engine.Reaction{
 		ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")), Plugin: c.FormValue("plugin"),
 		CallOn: engine.CallOn(c.FormValue("call_on")), Enabled: c.FormValue("enabled") == "on",
@@ -69,19 +72,20 @@ func (s *Server) readReactionForm(c *fiber.Ctx) (engine.Reaction, engine.FieldEr
 	if mf, ok := s.manifest(abi.KindReaction, r.Plugin, ""); ok {
 		cfg, ferrs := readConfig(c, mf.Config)
 		r.Config = cfg
+		secrets = readSecretsForm(c, mf.Config, cfg)
 		errs = append(errs, ferrs...)
 	} else {
 		errs.Add("plugin", "unknown reaction plugin %q", r.Plugin)
 	}
-	return r, errs
+	return r, secrets, errs
 }
 
 func (s *Server) pageReactionCreate(c *fiber.Ctx) error {
-	r, errs := s.readReactionForm(c)
+	r, secrets, errs := s.readReactionForm(c)
 	if len(errs) > 0 {
 		return s.reactionForm(c, fiber.StatusBadRequest, r, true, errs)
 	}
-	if _, err := s.createReactionOp(c.UserContext(), user(c), r); err != nil {
+	if _, err := s.createReactionOp(c.UserContext(), user(c), r, secrets); err != nil {
 		return s.reactionForm(c, statusOf(err), r, true, err)
 	}
 	return c.Redirect("/reactions", fiber.StatusSeeOther)
@@ -92,7 +96,10 @@ func (s *Server) pageReactionEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return s.notFoundPage(c, err)
 	}
-	return s.reactionForm(c, fiber.StatusOK, s.maskReaction(r), false, nil)
+	sealed := r.SealedSecrets
+	r = s.maskReaction(r)
+	r.SealedSecrets = sealed // reactionForm lists its names, then drops it
+	return s.reactionForm(c, fiber.StatusOK, r, false, nil)
 }
 
 func (s *Server) pageReactionUpdate(c *fiber.Ctx) error {
@@ -100,12 +107,12 @@ func (s *Server) pageReactionUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return s.notFoundPage(c, err)
 	}
-	r, errs := s.readReactionForm(c)
-	r.ID = old.ID
+	r, secrets, errs := s.readReactionForm(c)
+	r.ID, r.SealedSecrets = old.ID, old.SealedSecrets
 	if len(errs) > 0 {
 		return s.reactionForm(c, fiber.StatusBadRequest, r, false, errs)
 	}
-	if _, err := s.updateReactionOp(c.UserContext(), user(c), old.ID, r); err != nil {
+	if _, err := s.updateReactionOp(c.UserContext(), user(c), old.ID, r, secrets); err != nil {
 		return s.reactionForm(c, statusOf(err), r, false, err)
 	}
 	return c.Redirect("/reactions", fiber.StatusSeeOther)
@@ -187,7 +194,7 @@ func (s *Server) pageAdminPutPlan(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderAdmin(c, fiber.StatusBadRequest, errs)
 	}
-	if err := s.cfg.Store.PutPlan(c.UserContext(), p); err != nil {
+	if err := s.putPlan(c, p); err != nil {
 		return s.renderAdmin(c, statusOf(err), err)
 	}
 	return c.Redirect("/admin?plan="+url.QueryEscape(p.ID), fiber.StatusSeeOther)

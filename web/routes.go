@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	api.Get("/summary", s.apiSummary)
 	api.Get("/events", s.apiAllEvents)
 	api.Get("/stream", s.apiStream)
+	api.Get("/audit", s.apiAudit)
 
 	api.Get("/monitors", s.listMonitors)
 	api.Post("/monitors", s.createMonitor)
@@ -97,6 +98,7 @@ func (s *Server) routes() {
 	p.Post("/monitors/:id/silences/:sid/delete", s.pageDeleteSilence)
 	p.Post("/monitors/:id/webhook/rotate", s.pageRotateWebhook)
 	p.Post("/monitors/:id/webhook", s.pagePutWebhook)
+	p.Get("/audit", s.pageAudit)
 	p.Get("/reactions", s.pageReactions)
 	p.Get("/reactions/new", s.pageReactionNew)
 	p.Post("/reactions/new", s.pageReactionCreate)

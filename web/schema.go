@@ -23,7 +23,11 @@ type schemaField struct {
 	Default     any
 	Enum        []any
 	Secret      bool
-	Format      string
+	// SecretRef marks a "*_secret" field: it holds the name of a secret
+	// (plugins/REACTIONS.md), not a credential, so it is shown as is and
+	// the form offers a masked input for the named secret's value.
+	SecretRef bool
+	Format    string
 }
 
 type jsonSchema struct {
@@ -80,6 +84,9 @@ func parseSchema(raw json.RawMessage) []schemaField {
 			Name: name, Type: p.typ(), Description: p.Desc, Required: req[name], Default: p.Default,
 			Enum: p.Enum, Format: p.Format,
 			Secret: p.WriteOnly || p.XSecret || p.Format == "password" || secretName.MatchString(name),
+		}
+		if strings.HasSuffix(name, "_secret") && f.Type == "string" && !p.WriteOnly && !p.XSecret && p.Format != "password" {
+			f.Secret, f.SecretRef = false, true
 		}
 		if p.Items != nil {
 			f.ItemType = p.Items.typ()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
@@ -53,6 +54,18 @@ type Config struct {
 	// accounts for the dashboard and live streams (default 100,000,
 	// about 50-100 MB); see monitorIndex.
 	MonitorIndexLimit int
+	// Secrets seals the secrets users give monitors and reactions; without
+	// it, requests that set secrets are refused (nothing is kept in the
+	// clear). `runbook up` loads it from <data>/secret.key.
+	Secrets *secret.Box
+	// PublicURL is how users reach this server ("https://runbook.example"),
+	// so pages show webhook URLs in full; "" shows paths only.
+	PublicURL string
+	// LoginLimit and HookLimit bound requests per client address per
+	// minute to the login/sign-up forms and to the webhook, heartbeat and
+	// integration endpoints (defaults 10 and 600; negative disables).
+	LoginLimit int
+	HookLimit  int
 }
 
 // Server holds the app and what handlers share.
@@ -63,10 +76,14 @@ type Server struct {
 	live     *liveHub
 	monitors *monitorIndex
 	sealed   *sealedCache
+	names    secretNameCache
 }
 
 // New builds the app with every route.
-func New(cfg Config) *Server {
+func New(cfg Config, opts ...Option) *Server {
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 1 << 20
 	}
@@ -114,6 +131,11 @@ func (s *Server) App() *fiber.App { return s.app }
 
 // Listen serves on addr until ctx ends.
 func (s *Server) Listen(ctx context.Context, addr string) error {
+	// Options carried by ctx (see WithOptions) apply before the first
+	// request is served.
+	for _, o := range optionsFrom(ctx) {
+		o(&s.cfg)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listen(addr) }()
 	select {
