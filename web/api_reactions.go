@@ -60,12 +60,12 @@ func (s *Server) getReaction(c *fiber.Ctx) error {
 type reactionInput struct {
 	engine.Reaction
 	secretsInput
-	SealedSecrets *string `json:"sealed_secrets,omitempty"`
-	Enabled   *bool      `json:"enabled"`
-	Owner     *string    `json:"owner,omitempty"`
-	LastRun   *time.Time `json:"last_run,omitempty"`
-	CreatedAt *time.Time `json:"created_at,omitempty"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	SealedSecrets *string    `json:"sealed_secrets,omitempty"`
+	Enabled       *bool      `json:"enabled"`
+	Owner         *string    `json:"owner,omitempty"`
+	LastRun       *time.Time `json:"last_run,omitempty"`
+	CreatedAt     *time.Time `json:"created_at,omitempty"`
+	UpdatedAt     *time.Time `json:"updated_at,omitempty"`
 }
 
 func (in reactionInput) reaction() engine.Reaction {

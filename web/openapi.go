@@ -98,11 +98,12 @@ func arr(items map[string]any) map[string]any {
 func dur() map[string]any {
 	return map[string]any{"type": "string", "description": `duration like "30s" (a number means seconds)`}
 }
+
 // secretsSchema: values go in, never come out.
 func secretsSchema() map[string]any {
 	return map[string]any{"type": "object", "writeOnly": true, "additionalProperties": str(),
 		"description": `secret name → value, sealed at rest; on edit omitted names are kept and "" deletes one. A "*_secret" config field names the secret it uses.`,
-		"example": map[string]string{"slack_webhook": "<value>"}}
+		"example":     map[string]string{"slack_webhook": "<value>"}}
 }
 
 func secretNamesSchema() map[string]any {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
+	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/web"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis"
@@ -27,6 +28,7 @@ func cmdUp(ctx context.Context, args []string) error {
 	httpAddr := fs.String("http", "127.0.0.1:8080", "address the dashboard and API listen on")
 	zoneName := fs.String("zone-name", "local", "name of the one zone `up` runs")
 	admin := fs.String("admin-email", "admin@localhost", "email of the first admin, created on first start")
+	publicURL := fs.String("public-url", "", "URL users reach the dashboard at, for full webhook URLs (default http://ADDR)")
 	c.register(fs, "")
 	_ = fs.Parse(args)
 	if c.store == "" {
@@ -83,6 +85,18 @@ func cmdUp(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Monitor and reaction secrets are sealed with this key; every process
+	// of the deployment must hold it (RUNBOOK_SECRET_KEY overrides the file).
+	box, err := secret.LoadBox(filepath.Join(*data, "secret.key"))
+	if err != nil {
+		return err
+	}
+	if *publicURL == "" {
+		*publicURL = "http://" + *httpAddr
+	}
+	// node builds the web's Config itself; the options reach it through
+	// ctx and apply before the web serves (web.WithOptions).
+	ctx = web.WithOptions(ctx, web.WithSecrets(box), web.WithPublicURL(*publicURL))
 	return node.Run(ctx, node.Options{
 		Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st, Host: h,
 		HTTPAddr: *httpAddr, SessionKey: key, Logger: log,
