@@ -27,13 +27,20 @@ func (s *Server) apiGetStatusPage(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	return c.JSON(p)
+	v, err := s.viewStatusPage(c.UserContext(), p)
+	if err != nil {
+		return failErr(c, err)
+	}
+	return c.JSON(v)
 }
 
 type statusPageInput struct {
 	Title    string   `json:"title" form:"title"`
 	Public   bool     `json:"public" form:"public"`
 	Monitors []string `json:"monitors" form:"monitors"`
+	// Slug names the public address (/status/<slug>); omitted keeps it,
+	// "" clears it.
+	Slug *string `json:"slug,omitempty"`
 }
 
 func (s *Server) saveStatusPage(ctx context.Context, u store.User, in statusPageInput) (store.StatusPage, error) {
@@ -52,10 +59,24 @@ func (s *Server) saveStatusPage(ctx context.Context, u store.User, in statusPage
 			return p, err
 		}
 	}
+	if in.Slug != nil {
+		if err := s.setStatusSlug(ctx, u, *in.Slug); err != nil {
+			return p, err
+		}
+	}
 	if len(errs) > 0 {
 		return p, errs
 	}
-	return p, s.cfg.Store.PutStatusPage(ctx, p)
+	old, _ := s.statusPage(ctx, u.ID)
+	if err := s.cfg.Store.PutStatusPage(ctx, p); err != nil {
+		return p, err
+	}
+	fields := changedFields(old, p)
+	if in.Slug != nil {
+		fields = append(fields, "slug")
+	}
+	s.audit(ctx, u, auditRec{action: auditUpdate, objType: objStatusPage, objID: u.ID, owner: u.ID, fields: fields})
+	return p, nil
 }
 
 func (s *Server) apiPutStatusPage(c *fiber.Ctx) error {
@@ -67,7 +88,11 @@ func (s *Server) apiPutStatusPage(c *fiber.Ctx) error {
 	if err != nil {
 		return failErr(c, err)
 	}
-	return c.JSON(p)
+	v, err := s.viewStatusPage(c.UserContext(), p)
+	if err != nil {
+		return failErr(c, err)
+	}
+	return c.JSON(v)
 }
 
 // publicMonitor is all a status page tells about a monitor.
@@ -84,7 +109,12 @@ type publicStatus struct {
 	UpdatedAt time.Time       `json:"generated_at"`
 }
 
-func (s *Server) publicStatus(ctx context.Context, owner string) (publicStatus, error) {
+// publicStatus is the page at key: a slug, or a user id (statusOwner).
+func (s *Server) publicStatus(ctx context.Context, key string) (publicStatus, error) {
+	owner, err := s.statusOwner(ctx, key)
+	if err != nil {
+		return publicStatus{}, err
+	}
 	p, err := s.cfg.Store.GetStatusPage(ctx, owner)
 	if err != nil {
 		return publicStatus{}, err

@@ -23,6 +23,9 @@ type webhookSettings struct {
 	Providers     []string  `json:"providers"`
 	UpdatedAt     time.Time `json:"updated_at,omitzero"`
 	HeartbeatPath string    `json:"heartbeat_path_template,omitempty"`
+	// URL and HeartbeatURL are the templates in full (Config.PublicURL).
+	URL          string `json:"url_template,omitempty"`
+	HeartbeatURL string `json:"heartbeat_url_template,omitempty"`
 }
 
 // webhookSecretsInput sets provider secrets; an omitted field is kept, an
@@ -61,6 +64,7 @@ func (s *Server) webhookView(m engine.Monitor, w store.WebhookSecret) webhookSet
 	if m.Kind == engine.KindHeartbeat {
 		v.HeartbeatPath = "/api/v1/heartbeats/" + m.ID + "/{token}"
 	}
+	v.URL, v.HeartbeatURL = s.fullURL(v.Path), s.fullURL(v.HeartbeatPath)
 	return v
 }
 

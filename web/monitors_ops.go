@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/runbookhq/runbook/engine"
@@ -63,6 +64,18 @@ type webhookIssued struct {
 	// Path is the generic webhook URL path; Heartbeat the ping path.
 	Path      string `json:"path"`
 	Heartbeat string `json:"heartbeat_path,omitempty"`
+	// URL and HeartbeatURL are the same in full, when the server knows
+	// the URL users reach it at (Config.PublicURL).
+	URL          string `json:"url,omitempty"`
+	HeartbeatURL string `json:"heartbeat_url,omitempty"`
+}
+
+// fullURL prefixes path with the public URL; "" when either is unknown.
+func (s *Server) fullURL(path string) string {
+	if path == "" || s.cfg.PublicURL == "" {
+		return ""
+	}
+	return strings.TrimRight(s.cfg.PublicURL, "/") + path
 }
 
 // createMonitorOp creates m with the given secrets (name → value).

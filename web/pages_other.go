@@ -2,6 +2,7 @@ package web
 
 import (
 	"embed"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -138,14 +139,19 @@ func (s *Server) renderStatusSettings(c *fiber.Ctx, status int, err error) error
 		ms = sn.ms
 	}
 	errs, msg := fieldMap(err)
-	if perr != nil {
-		msg = perr.Error()
+	v, verr := s.viewStatusPage(c.UserContext(), p)
+	if perr != nil || verr != nil {
+		msg = errors.Join(perr, verr).Error()
 	}
-	return s.render(c, status, "statuspage.html", page{"P": p, "Monitors": ms, "Errors": errs, "Error": msg})
+	if sl := c.FormValue("slug"); err != nil && sl != "" {
+		v.Slug = sl // show what was typed beside its error
+	}
+	return s.render(c, status, "statuspage.html", page{"P": v, "Monitors": ms, "Errors": errs, "Error": msg})
 }
 
 func (s *Server) pageStatusPageSave(c *fiber.Ctx) error {
-	in := statusPageInput{Title: c.FormValue("title"), Public: c.FormValue("public") == "on", Monitors: formList(c, "monitors")}
+	slug := strings.TrimSpace(c.FormValue("slug"))
+	in := statusPageInput{Title: c.FormValue("title"), Public: c.FormValue("public") == "on", Monitors: formList(c, "monitors"), Slug: &slug}
 	if _, err := s.saveStatusPage(c.UserContext(), user(c), in); err != nil {
 		return s.renderStatusSettings(c, statusOf(err), err)
 	}

@@ -31,6 +31,7 @@ func (s *Server) issueWebhookToken(ctx context.Context, m engine.Monitor, prev s
 	if m.Kind == engine.KindHeartbeat {
 		w.Heartbeat = fmt.Sprintf("/api/v1/heartbeats/%s/%s", m.ID, tok)
 	}
+	w.URL, w.HeartbeatURL = s.fullURL(w.Path), s.fullURL(w.Heartbeat)
 	return w, nil
 }
 
