@@ -137,8 +137,10 @@ func (c *Config) Validate() error {
 	if c.Control.Tick.D() <= 0 || c.Control.Tick.D() > 10*time.Second {
 		errs.Add("control.tick", "must be between 0 and 10s")
 	}
-	if c.Control.Batch < 1 {
-		errs.Add("control.batch", "must be at least 1")
+	// The claim script unpacks two values per claim onto Lua's stack
+	// (at most 8,000): 3,000 keeps well clear of it.
+	if c.Control.Batch < 1 || c.Control.Batch > 3000 {
+		errs.Add("control.batch", "must be between 1 and 3000, not %d", c.Control.Batch)
 	}
 	if c.Worker.Concurrency < 1 || c.Worker.Concurrency > 10_000 {
 		errs.Add("worker.concurrency", "must be between 1 and 10000")

@@ -34,7 +34,8 @@ type Actioner struct {
 	Now    func() time.Time
 
 	// group batches step one of concurrent results (set by Run).
-	group *group
+	group    *group
+	monitors monCache
 }
 
 func (a *Actioner) init() {

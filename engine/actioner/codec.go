@@ -1,10 +1,12 @@
 package actioner
 
 import (
-	"encoding/json"
-
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/internal/jsonenc"
 )
 
-// encodeResult is a result's history row.
-func encodeResult(res engine.Result) ([]byte, error) { return json.Marshal(res) }
+// encodeResult is a result's history row, encoded without reflection
+// (one per result).
+func encodeResult(res engine.Result) ([]byte, error) {
+	return jsonenc.Result(make([]byte, 0, 320+len(res.Message)), res)
+}

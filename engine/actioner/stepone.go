@@ -2,7 +2,6 @@ package actioner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -65,10 +64,12 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 			it.err = fmt.Errorf("reading monitor %s and its counters: %w", it.res.MonitorID, gerr)
 			continue
 		}
-		if err := json.Unmarshal(raw, &it.mon); err != nil {
-			it.err = fmt.Errorf("decoding monitor %s: %w", it.res.MonitorID, err)
+		mon, err := a.monitors.decode(it.res.MonitorID, raw)
+		if err != nil {
+			it.err = err
 			continue
 		}
+		it.mon = mon
 		if it.mon.Paused && it.res.Source != engine.SourceManual {
 			// A paused monitor is not watched: late check results and
 			// missed heartbeats say nothing a person asked about. A manual

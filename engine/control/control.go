@@ -10,6 +10,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/engine/internal/jsonenc"
 	"github.com/runbookhq/runbook/zones"
 )
 
@@ -17,6 +18,10 @@ import (
 type Sender interface {
 	Send(broker.Message) error
 }
+
+// MaxBatch is the most claims one script returns: it unpacks two values
+// per claim onto Lua's stack, which holds 8,000.
+const MaxBatch = 3000
 
 // BatchSender is a Sender that can push many jobs at once (a
 // *broker.Producer).
@@ -49,6 +54,9 @@ func (c *Control) Run(ctx context.Context) error {
 	}
 	if c.Batch <= 0 {
 		c.Batch = 1000
+	}
+	if c.Batch > MaxBatch {
+		c.Batch = MaxBatch
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -155,7 +163,9 @@ func (c *Control) job(cl claim) (broker.Message, error) {
 		ScheduledAt: cl.scheduled,
 		Timeout:     engine.Duration(timeout),
 	}
-	payload := appendJob(make([]byte, 0, 160+len(m.Config)), j)
+	// Without reflection: the reflective encoder (Config re-validated and
+	// compacted) was a third of control's CPU at 10,000 jobs a second.
+	payload := jsonenc.Job(make([]byte, 0, 192+len(m.Config)), j)
 	// A worker that takes the job and dies is noticed by heartbeats; the
 	// deadline covers one that stays alive but never answers.
 	return broker.Message{ID: j.ID, Deadline: c.Now().Add(timeout + 5*time.Second), Payload: payload}, nil

@@ -75,22 +75,37 @@ func Unschedule(ctx context.Context, rdb redis.Cmdable, keys zones.Keys, id stri
 // JSON is gone is dropped from the schedule.
 var claimScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for _, id in ipairs(due) do
-  local score = tonumber(redis.call('ZSCORE', KEYS[1], id))
-  local iv = tonumber(redis.call('HGET', KEYS[2], id))
-  local cfg = redis.call('GET', ARGV[3] .. id)
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+if #due == 0 then return {} end
+-- One command per kind for the whole batch, not four per monitor: Redis'
+-- per-command cost is most of what a claim costs it.
+local ids, mkeys = {}, {}
+for i = 1, #due, 2 do
+  ids[#ids + 1] = due[i]
+  mkeys[#mkeys + 1] = ARGV[3] .. due[i]
+end
+local ivs = redis.call('HMGET', KEYS[2], unpack(ids))
+local cfgs = redis.call('MGET', unpack(mkeys))
+local out, moves, gone = {}, {}, {}
+for k, id in ipairs(ids) do
+  local score = tonumber(due[2 * k])
+  local iv = tonumber(ivs[k])
+  local cfg = cfgs[k]
   if (not iv) or iv <= 0 or (not cfg) then
-    redis.call('ZREM', KEYS[1], id)
-    redis.call('HDEL', KEYS[2], id)
+    gone[#gone + 1] = id
   else
     local nxt = score + (math.floor((now - score) / iv) + 1) * iv
-    redis.call('ZADD', KEYS[1], 'XX', nxt, id)
-    table.insert(out, id)
-    table.insert(out, string.format('%d', score))
-    table.insert(out, cfg)
+    moves[#moves + 1] = nxt
+    moves[#moves + 1] = id
+    out[#out + 1] = id
+    out[#out + 1] = string.format('%d', score)
+    out[#out + 1] = cfg
   end
+end
+if #moves > 0 then redis.call('ZADD', KEYS[1], 'XX', unpack(moves)) end
+if #gone > 0 then
+  redis.call('ZREM', KEYS[1], unpack(gone))
+  redis.call('HDEL', KEYS[2], unpack(gone))
 end
 return out
 `)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/engine/internal/jsonenc"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
 )
@@ -94,7 +95,7 @@ func (w *Worker) Check(ctx context.Context, j engine.Job) engine.Result {
 }
 
 func (w *Worker) send(res engine.Result) error {
-	b, err := json.Marshal(res)
+	b, err := jsonenc.Result(make([]byte, 0, 320+len(res.Message)), res)
 	if err != nil {
 		return fmt.Errorf("encoding result: %w", err)
 	}
