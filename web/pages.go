@@ -71,6 +71,8 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, data page) error 
 	if u := user(c); u.ID != "" {
 		data["Me"] = u
 		data["CSRF"] = session(c).CSRF
+	} else if name == "login.html" || name == "signup.html" {
+		data["CSRF"] = s.preCSRF(c) // no session yet: precsrf.go
 	}
 	if _, ok := data["Errors"]; !ok {
 		data["Errors"] = map[string]string{}

@@ -66,6 +66,7 @@ func (b *browserish) post(path string, form url.Values) (int, string) {
 
 func (b *browserish) login(email, password string) {
 	b.t.Helper()
+	b.get("/login") // the form carries the pre-session CSRF token
 	code, body := b.post("/login", url.Values{"email": {email}, "password": {password}})
 	if code != 200 || !strings.Contains(body, `id="counts"`) {
 		b.t.Fatalf("login: %d %s", code, body)
@@ -238,6 +239,7 @@ func TestPagesFormsShowErrorsOnTheField(t *testing.T) {
 func TestSignupPage(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
+	b.get("/signup")
 	code, body := b.post("/signup", url.Values{"email": {"new@example.com"}, "password": {"short"}})
 	if code != 400 || !strings.Contains(body, "at least 10 characters") {
 		t.Errorf("short password: %d", code)

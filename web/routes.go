@@ -6,19 +6,25 @@ import "github.com/gofiber/fiber/v2"
 // (openapi.go) lists the same /api/v1 routes; a test keeps them in step.
 func (s *Server) routes() {
 	a := s.app
+	// Bounded per client address (ratelimit.go): password guessing on the
+	// login forms, and floods of the unauthenticated hook endpoints.
+	logins := newLimiter(s.cfg.LoginLimit)
+	loginLimit := s.rateLimit("login", logins, true)
+	apiLoginLimit := s.rateLimit("login", logins, false)
+	hookLimit := s.rateLimit("hooks", newLimiter(s.cfg.HookLimit), false)
 	a.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	a.Get("/static/:file", s.static)
 
 	// Public API: no token, each route authenticates its own way.
 	a.Get("/api/v1/openapi.json", s.openAPI)
-	a.Post("/api/v1/signup", s.apiSignup)
+	a.Post("/api/v1/signup", apiLoginLimit, s.apiSignup)
 	a.Get("/api/v1/public/status/:owner", s.apiPublicStatus)
-	a.Post("/api/v1/webhooks/:monitor/:token", s.webhookGeneric)
-	a.Get("/api/v1/webhooks/:monitor/:token/:action", s.webhookAction)
-	a.Post("/api/v1/webhooks/:monitor/:token/:action", s.webhookAction)
-	a.Get("/api/v1/heartbeats/:monitor/:token", s.heartbeat)
-	a.Post("/api/v1/heartbeats/:monitor/:token", s.heartbeat)
-	a.Post("/api/v1/integrations/:provider/:monitor/:token", s.integration)
+	a.Post("/api/v1/webhooks/:monitor/:token", hookLimit, s.webhookGeneric)
+	a.Get("/api/v1/webhooks/:monitor/:token/:action", hookLimit, s.webhookAction)
+	a.Post("/api/v1/webhooks/:monitor/:token/:action", hookLimit, s.webhookAction)
+	a.Get("/api/v1/heartbeats/:monitor/:token", hookLimit, s.heartbeat)
+	a.Post("/api/v1/heartbeats/:monitor/:token", hookLimit, s.heartbeat)
+	a.Post("/api/v1/integrations/:provider/:monitor/:token", hookLimit, s.integration)
 
 	api := a.Group("/api/v1", s.requireAuth, s.requireCSRF)
 	api.Get("/me", s.apiMe)
@@ -72,9 +78,9 @@ func (s *Server) routes() {
 	// Pages.
 	a.Get("/", s.pageIndex)
 	a.Get("/login", s.pageLoginForm)
-	a.Post("/login", s.pageLogin)
+	a.Post("/login", loginLimit, s.requirePreCSRF("login.html"), s.pageLogin)
 	a.Get("/signup", s.pageSignupForm)
-	a.Post("/signup", s.pageSignup)
+	a.Post("/signup", loginLimit, s.requirePreCSRF("signup.html"), s.pageSignup)
 	a.Get("/status/:owner", s.pagePublicStatus)
 
 	// Page routes each carry the session and CSRF checks themselves

@@ -100,6 +100,12 @@ func New(cfg Config, opts ...Option) *Server {
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = time.Second
 	}
+	if cfg.LoginLimit == 0 {
+		cfg.LoginLimit = defaultLoginLimit
+	}
+	if cfg.HookLimit == 0 {
+		cfg.HookLimit = defaultHookLimit
+	}
 	if cfg.MonitorIndexLimit == 0 {
 		cfg.MonitorIndexLimit = 100_000
 	}
