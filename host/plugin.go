@@ -101,7 +101,7 @@ func (p *plugin) start(ctx context.Context, wasm []byte) (*instance, abi.Manifes
 	// The digest was checked on the module as locked; what is compiled may
 	// be its instrumented form (deterministic, so the compilation cache,
 	// keyed by the bytes compiled, still hits on every later load).
-	wasm, p.enforcement = prepareDeadline(wasm, deadlineEnforcement, p.log)
+	wasm, p.enforcement = prepareDeadline(wasm, deadlineEnforcement, p.h.cfg.CacheDir, p.log)
 	rc := wazero.NewRuntimeConfig().
 		WithCompilationCache(p.h.cache).
 		WithMemoryLimitPages(uint32(p.limits.MemoryMiB) * 16). // 64 KiB pages
@@ -141,7 +141,11 @@ func (p *plugin) start(ctx context.Context, wasm []byte) (*instance, abi.Manifes
 // first caller's deadline being near, yet must not hang: it gets its own
 // timeout derived from the plugin's limit.
 func (p *plugin) create(ctx context.Context) (*instance, error) {
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(p.limits.TimeoutMS)*time.Millisecond)
+	// Instantiating runs the module's _initialize: host work that a short
+	// check timeout should not cut off (on a loaded machine it can take a
+	// second), yet bounded so a module that loops at start cannot hang.
+	bound := max(time.Duration(p.limits.TimeoutMS)*time.Millisecond, 30*time.Second)
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bound)
 	defer cancel()
 	inst, err := p.newInstance(withCallState(ictx, &callState{plugin: p}))
 	if err != nil {

@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"sync/atomic"
+	"time"
 )
 
 // pool holds at most size live instances of one plugin version. Idle ones
@@ -31,14 +32,51 @@ func (p *pool) get(ctx context.Context) (*instance, error) {
 	case inst := <-p.idle:
 		return inst, nil
 	case p.slots <- struct{}{}:
-		inst, err := p.create(ctx)
-		if err != nil {
+		return p.createFor(ctx)
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+// instantiateTimeout bounds making one instance (running the module's
+// _initialize), independently of the call that asked for it.
+const instantiateTimeout = time.Minute
+
+// createFor makes an instance on its own deadline, not the caller's: a
+// caller that gives up (a short check timeout, a slow machine) must not
+// also kill an instance that is nearly ready, or every call on a loaded
+// host would pay for an instantiation it then throws away. The finished
+// instance goes to the caller if it is still waiting, else to the pool.
+func (p *pool) createFor(ctx context.Context) (*instance, error) {
+	type made struct {
+		inst *instance
+		err  error
+	}
+	ch := make(chan made, 1)
+	go func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), instantiateTimeout)
+		defer cancel()
+		inst, err := p.create(cctx)
+		ch <- made{inst, err}
+	}()
+	select {
+	case m := <-ch:
+		if m.err != nil {
 			<-p.slots
-			return nil, err
+			return nil, m.err
 		}
 		p.live.Add(1)
-		return inst, nil
+		return m.inst, nil
 	case <-ctx.Done():
+		go func() {
+			m := <-ch
+			if m.err != nil {
+				<-p.slots
+				return
+			}
+			p.live.Add(1)
+			p.put(m.inst)
+		}()
 		return nil, context.Cause(ctx)
 	}
 }

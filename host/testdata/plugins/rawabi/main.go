@@ -56,9 +56,15 @@ func call(ptr, length uint32) uint64 {
 	case "echo":
 		return output("healthy", in.Config.Say+" "+in.Context.MonitorID)
 	case "prepare":
+		// Fill by doubling copies: a byte loop would take seconds under
+		// the fallback deadline check this module gets (it imports no
+		// host_call), and this mode exists to test output size, not loops.
 		prepared = make([]byte, in.Config.Size)
-		for i := range prepared {
-			prepared[i] = 'x'
+		if len(prepared) > 0 {
+			prepared[0] = 'x'
+			for n := 1; n < len(prepared); n *= 2 {
+				copy(prepared[n:], prepared[:n])
+			}
 		}
 		return output("healthy", "prepared")
 	case "emit":
