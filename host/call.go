@@ -21,6 +21,10 @@ type Call struct {
 	// reaction by mistake).
 	Kind  abi.Kind
 	Input abi.Input
+	// SealedSecrets are the calling monitor's or reaction's own secrets as
+	// engine/secret sealed them; the host opens them into Input.Secrets
+	// for this call only (see secrets.go).
+	SealedSecrets string
 }
 
 // CallInfo says which code ran and how long it took.
@@ -39,6 +43,9 @@ func (h *Host) Call(ctx context.Context, c Call) (abi.Output, CallInfo, error) {
 		return errorOutput(c.Kind, err), info, err
 	}
 	info.Version, info.Digest = p.entry.Version, p.entry.SHA256
+	if err := h.openSecrets(&c); err != nil {
+		return errorOutput(p.entry.Kind, err), info, err
+	}
 	start := time.Now()
 	out, err := p.run(ctx, c.Input)
 	info.Duration = time.Since(start)

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"github.com/runbookhq/runbook/engine/secret"
 	"log/slog"
 	"time"
 
@@ -33,6 +34,9 @@ type Config struct {
 	// MaxHTTPBodyBytes caps response bodies handed to plugins (default 1 MiB).
 	MaxHTTPBodyBytes int
 	Logger           *slog.Logger
+	// Secrets opens Call.SealedSecrets; nil means calls with sealed
+	// secrets fail with a clear error instead of running without them.
+	Secrets *secret.Box
 }
 
 // Defaults, documented in docs/ABI.md.

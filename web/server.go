@@ -137,11 +137,6 @@ func (s *Server) App() *fiber.App { return s.app }
 
 // Listen serves on addr until ctx ends.
 func (s *Server) Listen(ctx context.Context, addr string) error {
-	// Options carried by ctx (see WithOptions) apply before the first
-	// request is served.
-	for _, o := range optionsFrom(ctx) {
-		o(&s.cfg)
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listen(addr) }()
 	select {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/storeurl"
 	"github.com/runbookhq/runbook/host"
@@ -72,8 +73,8 @@ func trimScheme(u string) string {
 	return ""
 }
 
-func (c *common) host(ctx context.Context, log *slog.Logger) (*host.Host, error) {
-	cfg := host.Config{LockFile: c.lockFile, Logger: log}
+func (c *common) host(ctx context.Context, log *slog.Logger, box *secret.Box) (*host.Host, error) {
+	cfg := host.Config{LockFile: c.lockFile, Logger: log, Secrets: box}
 	if c.cacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(c.cacheDir)
 		if err != nil {
@@ -91,4 +92,15 @@ func (c *common) host(ctx context.Context, log *slog.Logger) (*host.Host, error)
 		}
 	}
 	return h, nil
+}
+
+// envBox is the secret Box of a multi-process deployment: every process
+// reads the same RUNBOOK_SECRET_KEY. Without it, objects with secrets fail
+// their calls with a reason that names the variable.
+func envBox(log *slog.Logger) (*secret.Box, error) {
+	if os.Getenv(secret.EnvKey) == "" {
+		log.Warn("no " + secret.EnvKey + ": monitors and reactions with secrets cannot run here")
+		return nil, nil
+	}
+	return secret.LoadBox("")
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
+	"github.com/runbookhq/runbook/web"
 )
 
 // roleCommand runs one component against zone files and a shared store:
@@ -28,8 +29,15 @@ func roleCommand(role string) func(context.Context, []string) error {
 		}
 		defer st.Close()
 		o := node.Options{Roles: []node.Role{node.Role(role)}, Zones: zs, Store: st, HTTPAddr: *httpAddr, MetricsAddr: *metrics, Logger: log}
+		box, err := envBox(log)
+		if err != nil {
+			return err
+		}
+		if box != nil {
+			o.Web = append(o.Web, web.WithSecrets(box))
+		}
 		if role == "worker" || role == "actioner" || role == "web" {
-			if o.Host, err = c.host(ctx, log); err != nil {
+			if o.Host, err = c.host(ctx, log, box); err != nil {
 				return err
 			}
 			defer o.Host.Close(context.Background())

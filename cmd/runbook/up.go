@@ -72,7 +72,13 @@ func cmdUp(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	h, err := c.host(ctx, log)
+	// Monitor and reaction secrets are sealed with this key; every process
+	// of the deployment must hold it (RUNBOOK_SECRET_KEY overrides the file).
+	box, err := secret.LoadBox(filepath.Join(*data, "secret.key"))
+	if err != nil {
+		return err
+	}
+	h, err := c.host(ctx, log, box)
 	if err != nil {
 		return err
 	}
@@ -85,21 +91,13 @@ func cmdUp(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Monitor and reaction secrets are sealed with this key; every process
-	// of the deployment must hold it (RUNBOOK_SECRET_KEY overrides the file).
-	box, err := secret.LoadBox(filepath.Join(*data, "secret.key"))
-	if err != nil {
-		return err
-	}
 	if *publicURL == "" {
 		*publicURL = "http://" + *httpAddr
 	}
-	// node builds the web's Config itself; the options reach it through
-	// ctx and apply before the web serves (web.WithOptions).
-	ctx = web.WithOptions(ctx, web.WithSecrets(box), web.WithPublicURL(*publicURL))
 	return node.Run(ctx, node.Options{
 		Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st, Host: h,
 		HTTPAddr: *httpAddr, SessionKey: key, Logger: log,
+		Web:   []web.Option{web.WithSecrets(box), web.WithPublicURL(*publicURL)},
 		Ready: func() { go welcomeWhenServing(ctx, *httpAddr, first) },
 	})
 }

@@ -149,7 +149,7 @@ func (a *Actioner) run(ctx context.Context, r engine.Reaction, mon engine.Monito
 	defer cancel()
 	start := time.Now()
 	o, info, err := a.Host.Call(cctx, host.Call{
-		Plugin: r.Plugin, Version: r.Version, Kind: abi.KindReaction,
+		Plugin: r.Plugin, Version: r.Version, Kind: abi.KindReaction, SealedSecrets: r.SealedSecrets,
 		Input: abi.Input{Config: r.Config, Context: abi.CallContext{
 			MonitorID: mon.ID, MonitorName: mon.Name, Zone: res.Zone, ScheduledAt: res.ScheduledAt,
 			Status: string(out.next.Status), PreviousStatus: string(out.prev.Status), Message: res.Message,

@@ -19,6 +19,7 @@ import (
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/pluginsync"
 	"github.com/runbookhq/runbook/web"
 	"github.com/runbookhq/runbook/zones"
 )
@@ -52,6 +53,8 @@ type Options struct {
 	Logger      *slog.Logger
 	// Ready, when set, is called once every component has started.
 	Ready func()
+	// Web options (secret box, public URL) for the web role.
+	Web []web.Option
 }
 
 func (o *Options) has(r Role) bool {
@@ -87,7 +90,7 @@ func Run(ctx context.Context, o Options) error {
 		if o.Host != nil {
 			v = o.Host
 		}
-		srv := web.New(web.Config{Store: o.Store, Zones: names, Plugins: v, Logger: o.Logger, SessionKey: o.SessionKey})
+		srv := web.New(web.Config{Store: o.Store, Zones: names, Plugins: v, Logger: o.Logger, SessionKey: o.SessionKey}, o.Web...)
 		srv.App().Get("/metrics", adaptMetrics())
 		g.Go(func() error { return srv.Listen(ctx, o.HTTPAddr) })
 	} else if o.MetricsAddr != "" {
@@ -160,6 +163,12 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 			MaxAge: z.Actioner.MaxResultAge.D(), Logger: log}
 		g.Go(func() error { return a.Run(ctx, z.ActionBroker.Backend, z.Actioner.Concurrency) })
 		g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
+	}
+	if o.Host != nil && (o.has(RoleWorker) || o.has(RoleActioner)) {
+		// Plugins pushed to this zone load here without a restart.
+		g.Go(func() error {
+			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: o.Host, Logger: log})
+		})
 	}
 	if o.has(RoleBridge) {
 		p, err := producer(z.ActionBroker.Frontend)

@@ -17,7 +17,9 @@ import (
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/web"
 	"github.com/runbookhq/runbook/zones"
@@ -68,14 +70,18 @@ func startStack(t *testing.T) *stack {
 	if err != nil || login == nil {
 		t.Fatalf("bootstrap: %v %v", login, err)
 	}
-	h := hosttest.New(t, "http-status", "webhook")
+	box, err := secret.NewBox(bytes.Repeat([]byte{42}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status", "webhook", "slack"), Secrets: box})
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		done <- node.Run(ctx, node.Options{
 			Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st,
-			Host: h, HTTPAddr: addr,
+			Host: h, HTTPAddr: addr, Web: []web.Option{web.WithSecrets(box)},
 		})
 	}()
 	t.Cleanup(func() {
