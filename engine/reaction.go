@@ -46,8 +46,18 @@ type Reaction struct {
 	Trigger int `json:"trigger"`
 	// Frequency is the least time between two runs, honoured across zones.
 	// Zero means: run once per incident (when Trigger is reached).
-	Frequency Duration  `json:"frequency,omitempty"`
-	CallOn    CallOn    `json:"call_on"`
+	Frequency Duration `json:"frequency,omitempty"`
+	CallOn    CallOn   `json:"call_on"`
+	// RateLimit is the most runs in any hour (0 = no limit): a flapping
+	// monitor cannot make a reaction reboot a server fifty times.
+	RateLimit int `json:"rate_limit,omitempty"`
+	// Cooldown is the least time between two runs of any reaction against
+	// the same target (the host:port the plugin acts on), so two
+	// reactions restarting one server do not stack.
+	Cooldown Duration `json:"cooldown,omitempty"`
+	// DryRun runs the plugin with every side effect refused by the host and
+	// records what it would have done.
+	DryRun    bool      `json:"dry_run,omitempty"`
 	Enabled   bool      `json:"enabled"`
 	Timeout   Duration  `json:"timeout,omitempty"`
 	LastRun   time.Time `json:"last_run,omitempty"`
@@ -86,6 +96,12 @@ func (r *Reaction) Validate() error {
 	}
 	if r.Frequency < 0 {
 		errs.Add("frequency", "must not be negative")
+	}
+	if r.RateLimit < 0 || r.RateLimit > 10_000 {
+		errs.Add("rate_limit", "must be between 0 (no limit) and 10000 runs an hour, not %d", r.RateLimit)
+	}
+	if r.Cooldown < 0 || r.Cooldown.D() > 24*time.Hour {
+		errs.Add("cooldown", "must be between 0 and 24h, not %s", r.Cooldown)
 	}
 	switch r.CallOn {
 	case CallOnFailed, CallOnHealthy, CallOnBoth:

@@ -15,6 +15,8 @@ package zones
 //	rb:{zone}:wb:reactionlogs  list    reaction logs written behind (JSON)
 //	rb:{zone}:wb:lastrun       hash    reaction id → lastrun written behind
 //	rb:{zone}:wb:lock          string  token of the flusher draining the journal
+//	rb:{zone}:cooldown:{target} string reaction id holding the target's cooldown (PX)
+//	rb:{zone}:rate:{id}        zset    a reaction's run times in the last hour
 //	rb:{zone}:heartbeat        zset    heartbeat monitor id → deadline (unix ms)
 //	rb:{zone}:heartbeat:iv     hash    heartbeat monitor id → re-arm interval (ms)
 //	rb:{zone}:plugins          hash    plugin name → current lock entry JSON
@@ -27,13 +29,15 @@ type Keys struct{ prefix string }
 // KeysFor returns the key layout of zone.
 func KeysFor(zone string) Keys { return Keys{prefix: "rb:" + zone + ":"} }
 
-func (k Keys) Monitor(id string) string  { return k.prefix + "monitor:" + id }
-func (k Keys) Reaction(id string) string { return k.prefix + "reaction:" + id }
-func (k Keys) Schedule() string          { return k.prefix + "schedule" }
-func (k Keys) Intervals() string         { return k.prefix + "intervals" }
-func (k Keys) Counters(id string) string { return k.prefix + "counters:" + id }
-func (k Keys) LastRun(id string) string  { return k.prefix + "lastrun:" + id }
-func (k Keys) Heartbeat() string         { return k.prefix + "heartbeat" }
+func (k Keys) Monitor(id string) string      { return k.prefix + "monitor:" + id }
+func (k Keys) Reaction(id string) string     { return k.prefix + "reaction:" + id }
+func (k Keys) Schedule() string              { return k.prefix + "schedule" }
+func (k Keys) Intervals() string             { return k.prefix + "intervals" }
+func (k Keys) Counters(id string) string     { return k.prefix + "counters:" + id }
+func (k Keys) LastRun(id string) string      { return k.prefix + "lastrun:" + id }
+func (k Keys) Cooldown(target string) string { return k.prefix + "cooldown:" + target }
+func (k Keys) RateWindow(id string) string   { return k.prefix + "rate:" + id }
+func (k Keys) Heartbeat() string             { return k.prefix + "heartbeat" }
 
 // HeartbeatIntervals holds how far control moves a missed deadline, so the
 // claim script needs no JSON parsing.

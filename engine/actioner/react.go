@@ -76,6 +76,11 @@ func (a *Actioner) react(ctx context.Context, keys zones.Keys, mon engine.Monito
 				d.Reason += " (" + silence.Reason + ")"
 			}
 		}
+		if d.Fire {
+			if ok, reason := a.guard(ctx, keys, r, now); !ok {
+				d = engine.Decision{Log: true, Reason: reason}
+			}
+		}
 		if !d.Fire {
 			if d.Log {
 				b.Logs = append(b.Logs, logRow(r, mon, res, engine.OutcomeSkipped, d.Reason, 0, now))
