@@ -60,6 +60,9 @@ const (
 	OutcomeExecuted Outcome = "executed"
 	OutcomeSkipped  Outcome = "skipped"
 	OutcomeFailed   Outcome = "failed"
+	// OutcomeDryRun is a reaction run with every side effect refused; its
+	// message says what it would have reached.
+	OutcomeDryRun Outcome = "dry_run"
 )
 
 // ReactionLog records that a reaction ran, was skipped or failed for a result.

@@ -25,12 +25,17 @@ type Call struct {
 	// engine/secret sealed them; the host opens them into Input.Secrets
 	// for this call only (see secrets.go).
 	SealedSecrets string
+	// DryRun refuses every network action the plugin attempts and records
+	// it instead (see dryrun.go).
+	DryRun bool
 }
 
 // CallInfo says which code ran and how long it took.
 type CallInfo struct {
 	Plugin, Version, Digest string
 	Duration                time.Duration
+	// WouldReach lists what a dry-run call tried to reach, in order.
+	WouldReach []string
 }
 
 // Call runs one check or reaction. On error the returned Output is still
@@ -46,8 +51,16 @@ func (h *Host) Call(ctx context.Context, c Call) (abi.Output, CallInfo, error) {
 	if err := h.openSecrets(&c); err != nil {
 		return errorOutput(p.entry.Kind, err), info, err
 	}
+	var rec *dryRunRecord
+	if c.DryRun {
+		rec = &dryRunRecord{}
+		ctx = withDryRun(ctx, rec)
+	}
 	start := time.Now()
 	out, err := p.run(ctx, c.Input)
+	if rec != nil {
+		info.WouldReach = rec.list()
+	}
 	info.Duration = time.Since(start)
 	if err != nil {
 		return errorOutput(p.entry.Kind, err), info, err
@@ -89,7 +102,7 @@ func (p *plugin) invoke(ctx context.Context, export string, input []byte, config
 	timeout := time.Duration(p.limits.TimeoutMS) * time.Millisecond
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	st := &callState{plugin: p, config: config}
+	st := &callState{plugin: p, config: config, dryRun: dryRunFrom(ctx)}
 	b, err := inst.invoke(withCallState(cctx, st), inst.export(export), input, p.limits.OutputBytes)
 	if err != nil {
 		p.pool.discard(inst)

@@ -22,6 +22,10 @@ type callState struct {
 	targetOnce sync.Once
 	target     target
 	targetErr  error
+
+	// dryRun, when set, turns every permitted network action into a
+	// recorded refusal.
+	dryRun *dryRunRecord
 }
 
 type callStateKey struct{}
@@ -61,7 +65,10 @@ func (e Env) CheckAddress(scheme, host, port string) error {
 	if err != nil {
 		return denied("%v", err)
 	}
-	return t.allows(scheme, host, port)
+	if err := t.allows(scheme, host, port); err != nil {
+		return err
+	}
+	return e.st.dryRun.refuse(scheme, host, port)
 }
 
 func (st *callState) resolveTarget() (target, error) {

@@ -72,3 +72,31 @@ func TestSealedSecretsAreOpenedForTheCall(t *testing.T) {
 		})
 	}
 }
+
+// A dry-run call reaches nothing: the webhook receiver gets no request,
+// and the host reports where the plugin would have gone (scheme, host and
+// port only, never a path that might hold a secret). Reads that change
+// nothing (DNS lookups, pings) are not refused.
+func TestDryRunContactsNothing(t *testing.T) {
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer srv.Close()
+	h := hosttest.New(t, "webhook")
+	out, info, err := h.Call(context.Background(), host.Call{Plugin: "webhook", Kind: abi.KindReaction, DryRun: true, Input: abi.Input{
+		Config:  json.RawMessage(`{"url":"` + srv.URL + `/hooks/secret-path"}`),
+		Context: abi.CallContext{MonitorID: "m1", Status: "failed"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits != 0 {
+		t.Fatalf("dry run sent %d requests", hits)
+	}
+	want := "http://" + strings.TrimPrefix(srv.URL, "http://")
+	if len(info.WouldReach) != 1 || info.WouldReach[0] != want {
+		t.Fatalf("WouldReach = %q, want [%s]", info.WouldReach, want)
+	}
+	if out.Status != abi.StatusFailed || !strings.Contains(out.Message, "dry run") {
+		t.Fatalf("output %+v: want failed naming the dry run", out)
+	}
+}

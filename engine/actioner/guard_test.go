@@ -82,3 +82,33 @@ func TestGuardrails(t *testing.T) {
 		t.Errorf("web-b skips %q, want one cooldown naming restart-a", got)
 	}
 }
+
+// A dry-run reaction runs its plugin with every network action refused:
+// nothing is contacted, and the log says what would have been.
+func TestDryRunReaction(t *testing.T) {
+	r := newRig(t, "z")
+	r.startBrokers()
+	r.startActioner(2)
+	r.startFlusher(50*time.Millisecond, 1000)
+	rc := newReceiver(t)
+	dry := webhook("dry", rc.URL+"/dry", 1, 0, engine.CallOnFailed, true)
+	dry.DryRun = true
+	r.putReaction(dry)
+	r.put(engine.Monitor{ID: "svc", Kind: engine.KindWebhook, Reactions: []string{"dry"}})
+	res := result("svc", F, engine.SourceWebhook, time.Now())
+	res.EnsureID()
+	r.push(res)
+	r.waitDone("svc", res.ID)
+	if n := rc.count("/dry"); n != 0 {
+		t.Fatalf("dry run contacted the receiver %d times", n)
+	}
+	var logs []engine.ReactionLog
+	waitFor(t, 5*time.Second, "dry-run log", func() bool {
+		logs, _ = r.st.ReactionLogs(context.Background(), "svc", 10)
+		return len(logs) > 0
+	})
+	want := "would have reached " + rc.URL
+	if logs[0].Outcome != engine.OutcomeDryRun || !strings.Contains(logs[0].Message, want) {
+		t.Fatalf("log %+v, want dry_run naming %s", logs[0], want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,7 +77,9 @@ func (a *Actioner) react(ctx context.Context, keys zones.Keys, mon engine.Monito
 				d.Reason += " (" + silence.Reason + ")"
 			}
 		}
-		if d.Fire {
+		// A dry run changes nothing, so it neither spends nor obeys the
+		// guardrails meant for real actions.
+		if d.Fire && !r.DryRun {
 			if ok, reason := a.guard(ctx, keys, r, now); !ok {
 				d = engine.Decision{Log: true, Reason: reason}
 			}
@@ -154,7 +157,7 @@ func (a *Actioner) run(ctx context.Context, r engine.Reaction, mon engine.Monito
 	defer cancel()
 	start := time.Now()
 	o, info, err := a.Host.Call(cctx, host.Call{
-		Plugin: r.Plugin, Version: r.Version, Kind: abi.KindReaction, SealedSecrets: r.SealedSecrets,
+		Plugin: r.Plugin, Version: r.Version, Kind: abi.KindReaction, SealedSecrets: r.SealedSecrets, DryRun: r.DryRun,
 		Input: abi.Input{Config: r.Config, Context: abi.CallContext{
 			MonitorID: mon.ID, MonitorName: mon.Name, Zone: res.Zone, ScheduledAt: res.ScheduledAt,
 			Status: string(out.next.Status), PreviousStatus: string(out.prev.Status), Message: res.Message,
@@ -162,6 +165,15 @@ func (a *Actioner) run(ctx context.Context, r engine.Reaction, mon engine.Monito
 		}},
 	})
 	dur := time.Since(start)
+	if r.DryRun {
+		// Whatever the plugin made of its refused calls, the record is
+		// what it tried to reach.
+		msg := "dry run: contacted nothing"
+		if len(info.WouldReach) > 0 {
+			msg = "dry run: would have reached " + strings.Join(info.WouldReach, ", ")
+		}
+		return engine.OutcomeDryRun, msg, dur
+	}
 	log := a.Logger.With("monitor", mon.ID, "zone", res.Zone, "reaction", r.ID, "plugin", r.Plugin, "digest", info.Digest)
 	switch {
 	case err != nil:
