@@ -78,7 +78,8 @@ func BenchmarkCall(b *testing.B) {
 }
 
 // BenchmarkLoad: compiling a module cold, loading it from a warm
-// compilation cache, and instantiating one more pooled instance.
+// compilation cache (in memory, shared by hosts; or on disk in CacheDir,
+// as after a restart), and instantiating one more pooled instance.
 func BenchmarkLoad(b *testing.B) {
 	es := hosttest.Entries(b, "http-status")
 	newHost := func(cache wazero.CompilationCache) *host.Host {
@@ -100,6 +101,18 @@ func BenchmarkLoad(b *testing.B) {
 		defer cache.Close(context.Background())
 		newHost(cache).Close(context.Background()) // warm it
 		reportCPU(b, func() { newHost(cache).Close(context.Background()) })
+	})
+	b.Run("cached-dir", func(b *testing.B) { // CacheDir: both caches on disk, as in production
+		dir := b.TempDir()
+		load := func() {
+			h, err := host.New(context.Background(), host.Config{Entries: es, CacheDir: dir, PoolSize: 1, Logger: discard()})
+			if err != nil || h.Plugins()[0].Err != nil {
+				b.Fatal(err, h.Plugins()[0].Err)
+			}
+			h.Close(context.Background())
+		}
+		load() // warm it
+		reportCPU(b, load)
 	})
 	b.Run("instantiate", func(b *testing.B) {
 		h := benchHost(b, "http-status")
@@ -274,7 +287,7 @@ var benchSrv struct {
 // benchServer starts (once per test binary) an HTTP server in a child
 // process — this test binary, running TestBenchServerProcess — so the
 // server's CPU is not in this process's rusage.
-func benchServer(b *testing.B) string {
+func benchServer(b testing.TB) string {
 	b.Helper()
 	if benchSrv.url != "" {
 		return benchSrv.url

@@ -98,7 +98,7 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	size := int64(len(buf))
 	drained, _ := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainBytes))
 	size += drained
-	return abi.HTTPResponse{
+	out := abi.HTTPResponse{
 		Status:    resp.StatusCode,
 		Proto:     resp.Proto,
 		Headers:   resp.Header,
@@ -106,7 +106,12 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 		Size:      size,
 		Truncated: drained > 0,
 		Timing:    tm.result(),
-	}, nil
+	}
+	if r.OmitHeaders {
+		out.Headers = nil
+	}
+	// Encoded here, without reflection: the hottest result of all.
+	return EncodedResult(appendHTTPResponse(make([]byte, 0, 256+len(buf)*4/3), out)), nil
 }
 
 // unwrapURLError drops url.Error's "Get \"...\":" prefix; we add our own.
@@ -178,9 +183,14 @@ var httpKeepAlive = false
 type transports struct {
 	mu sync.Mutex
 	m  map[abi.TLS]*http.Transport
+	// keepAlive is httpKeepAlive when the Host was made: transports are
+	// made later, on first use, when a benchmark may have set it back.
+	keepAlive bool
 }
 
-func newTransports() *transports { return &transports{m: map[abi.TLS]*http.Transport{}} }
+func newTransports() *transports {
+	return &transports{m: map[abi.TLS]*http.Transport{}, keepAlive: httpKeepAlive}
+}
 
 func (ts *transports) get(opt *abi.TLS) *http.Transport {
 	var key abi.TLS
@@ -199,7 +209,7 @@ func (ts *transports) get(opt *abi.TLS) *http.Transport {
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   16,
 		IdleConnTimeout:       90 * time.Second,
-		DisableKeepAlives:     !httpKeepAlive,
+		DisableKeepAlives:     !ts.keepAlive,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig: &tls.Config{

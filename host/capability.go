@@ -21,6 +21,11 @@ type Capability struct {
 	Handle func(ctx context.Context, env Env, req json.RawMessage) (any, error)
 }
 
+// EncodedResult is a result a handler encoded itself, exactly as
+// json.Marshal would (compact, HTML-escaped): dispatch passes it on as is
+// instead of marshalling it by reflection.
+type EncodedResult []byte
+
 var (
 	registryMu sync.RWMutex
 	registry   = map[string]Capability{}
@@ -75,6 +80,9 @@ func dispatch(ctx context.Context, st *callState, name string, req []byte) abi.E
 			p.log.Warn("capability denied", "capability", name, "target", t.host+":"+t.port, "reason", he.Message)
 		}
 		return abi.Envelope{Error: he}
+	}
+	if b, ok := res.(EncodedResult); ok {
+		return abi.Envelope{Result: json.RawMessage(b)}
 	}
 	b, err := json.Marshal(res)
 	if err != nil {

@@ -30,13 +30,14 @@ var deadlineEnforcement = enforceInstrumented
 
 // prepareDeadline returns the module to compile and how its deadline is
 // enforced: instrumented when possible, else WithCloseOnContextDone, with
-// the reason logged.
-func prepareDeadline(wasm []byte, want string, log *slog.Logger) ([]byte, string) {
+// the reason logged. cacheDir is the Host's CacheDir (see
+// instrumentCached).
+func prepareDeadline(wasm []byte, want, cacheDir string, log *slog.Logger) ([]byte, string) {
 	if want != enforceInstrumented {
 		return wasm, want
 	}
 	start := time.Now()
-	out, err := instrument(wasm)
+	out, err := instrumentCached(wasm, cacheDir)
 	if err != nil {
 		log.Warn("deadline: module not instrumented; falling back to WithCloseOnContextDone (slower loops)", "reason", err)
 		return wasm, enforceCloseOnContextDone

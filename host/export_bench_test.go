@@ -77,3 +77,13 @@ func SetHTTPKeepAliveForBench(on bool) (restore func()) {
 	httpKeepAlive = on
 	return func() { httpKeepAlive = prev }
 }
+
+// SetTickIntervalForTest sets how many loop iterations and calls run
+// between two deadline ticks in modules instrumented afterwards, and
+// returns a func restoring the previous interval. Not safe for parallel
+// tests.
+func SetTickIntervalForTest(n int32) (restore func()) {
+	prev := tickInterval
+	tickInterval = n
+	return func() { tickInterval = prev }
+}

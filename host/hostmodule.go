@@ -47,7 +47,7 @@ func hostCall(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	env := dispatch(ctx, st, string(name), json.RawMessage(req))
-	b, err := json.Marshal(env)
+	b, err := encodeEnvelope(env)
 	if err != nil { // cannot happen for these types; keep the guest informed anyway
 		b = []byte(`{"error":{"code":"failed","message":"encode envelope"}}`)
 	}
@@ -67,4 +67,17 @@ func hostResult(ctx context.Context, mod api.Module, stack []uint64) {
 	}
 	stack[0] = api.EncodeI32(int32(len(st.pending)))
 	st.pending, st.hasPending = nil, false
+}
+
+// encodeEnvelope is json.Marshal(env). A result, the common case, is
+// already compact JSON from json.Marshal or an EncodedResult, which
+// json.Marshal would only re-scan and copy: it is wrapped as is.
+func encodeEnvelope(env abi.Envelope) ([]byte, error) {
+	if env.Error != nil || len(env.Result) == 0 {
+		return json.Marshal(env)
+	}
+	b := make([]byte, 0, len(`{"result":}`)+len(env.Result))
+	b = append(b, `{"result":`...)
+	b = append(b, env.Result...)
+	return append(b, '}'), nil
 }

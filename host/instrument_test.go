@@ -141,7 +141,7 @@ func TestInstrumentKeepsSemanticsAndTicks(t *testing.T) {
 				t.Fatalf("loop(100000) = %v, %v", res, err)
 			}
 			// One countdown per iteration (100,001 loop bodies) and entry.
-			if want := 100_002 / tickInterval; *ticks != want {
+			if want := 100_002 / int(tickInterval); *ticks != want {
 				t.Errorf("%d ticks; want %d", *ticks, want)
 			}
 			res, err = mod.ExportedFunction("fib").Call(ctx, 20)

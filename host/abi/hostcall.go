@@ -49,7 +49,11 @@ type HTTPRequest struct {
 	// MaxBodyBytes caps the response body kept (the host applies its own ceiling).
 	MaxBodyBytes    int  `json:"max_body_bytes,omitempty"`
 	FollowRedirects bool `json:"follow_redirects,omitempty"`
-	TLS             *TLS `json:"tls,omitempty"`
+	// OmitHeaders leaves the response headers out of the result: a check
+	// that reads only the status and timing need not have them encoded,
+	// copied and decoded on every call.
+	OmitHeaders bool `json:"omit_headers,omitempty"`
+	TLS         *TLS `json:"tls,omitempty"`
 }
 
 // TLS options of an HTTP request. Verification is on unless disabled.
