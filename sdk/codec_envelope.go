@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/sdk/internal/jsonx"
@@ -55,3 +56,24 @@ func decodeHostError(d *jsonx.Dec, e **abi.HostError) error {
 		return err
 	})
 }
+
+// decodeHTTPResult is the fast path of an http response envelope: exactly
+// one "result" key and nothing else, decoded straight into r without
+// first copying the result out (as decodeEnvelope must). It reports false
+// on anything else (a host error, other or repeated keys, bad JSON);
+// the caller then starts over with settle, which yields exactly what the
+// general path always did.
+func decodeHTTPResult(raw []byte, r *abi.HTTPResponse) bool {
+	d := jsonx.NewDec(raw)
+	seen := false
+	err := d.Object(func(key []byte) error {
+		if seen || string(key) != "result" {
+			return errNotFast
+		}
+		seen = true
+		return decodeHTTPResponseFrom(d, r)
+	})
+	return err == nil && seen && d.End() == nil
+}
+
+var errNotFast = errors.New("not the fast path")

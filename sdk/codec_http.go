@@ -42,6 +42,9 @@ func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
 	if r.FollowRedirects {
 		dst = append(dst, `,"follow_redirects":true`...)
 	}
+	if r.OmitHeaders {
+		dst = append(dst, `,"omit_headers":true`...)
+	}
 	if r.TLS != nil {
 		dst = append(dst, `,"tls":{`...)
 		first := true
@@ -88,35 +91,42 @@ func appendHeaders(dst []byte, h map[string][]string) []byte {
 // without reflection (see jsonx).
 func decodeHTTPResponse(raw []byte, r *abi.HTTPResponse) error {
 	d := jsonx.NewDec(raw)
-	var err error
-	if null, _ := d.Null(); !null {
-		err = d.Object(func(key []byte) error {
-			var err error
-			switch {
-			case jsonx.Field(key, "status"):
-				err = decodeInt(d, &r.Status)
-			case jsonx.Field(key, "proto"):
-				_, err = d.Str(&r.Proto)
-			case jsonx.Field(key, "headers"):
-				err = decodeHeaders(d, &r.Headers)
-			case jsonx.Field(key, "body"):
-				err = d.Base64(&r.Body)
-			case jsonx.Field(key, "size"):
-				_, err = d.Int(&r.Size)
-			case jsonx.Field(key, "truncated"):
-				_, err = d.Boolean(&r.Truncated)
-			case jsonx.Field(key, "timing"):
-				err = decodeTiming(d, &r.Timing)
-			default:
-				_, err = d.Raw()
-			}
-			return err
-		})
-	}
+	err := decodeHTTPResponseFrom(d, r)
 	if err == nil {
 		err = d.End()
 	}
 	return err
+}
+
+var httpResponseFields = []string{"status", "proto", "headers", "body", "size", "truncated", "timing"}
+
+// decodeHTTPResponseFrom reads one abi.HTTPResponse value from d.
+func decodeHTTPResponseFrom(d *jsonx.Dec, r *abi.HTTPResponse) error {
+	if null, _ := d.Null(); null {
+		return nil
+	}
+	return d.Object(func(key []byte) error {
+		var err error
+		switch jsonx.Lookup(key, httpResponseFields) {
+		case 0:
+			err = decodeInt(d, &r.Status)
+		case 1:
+			_, err = d.Str(&r.Proto)
+		case 2:
+			err = decodeHeaders(d, &r.Headers)
+		case 3:
+			err = d.Base64(&r.Body)
+		case 4:
+			_, err = d.Int(&r.Size)
+		case 5:
+			_, err = d.Boolean(&r.Truncated)
+		case 6:
+			err = decodeTiming(d, &r.Timing)
+		default:
+			_, err = d.Raw()
+		}
+		return err
+	})
 }
 
 func decodeInt(d *jsonx.Dec, v *int) error {
@@ -162,22 +172,24 @@ func decodeStrings(d *jsonx.Dec, vs *[]string) error {
 	})
 }
 
+var timingFields = []string{"dns_ms", "connect_ms", "tls_ms", "first_byte_ms", "total_ms"}
+
 func decodeTiming(d *jsonx.Dec, t *abi.Timing) error {
 	if null, err := d.Null(); err != nil || null {
 		return err
 	}
 	return d.Object(func(key []byte) error {
 		var err error
-		switch {
-		case jsonx.Field(key, "dns_ms"):
+		switch jsonx.Lookup(key, timingFields) {
+		case 0:
 			_, err = d.Float(&t.DNSMS)
-		case jsonx.Field(key, "connect_ms"):
+		case 1:
 			_, err = d.Float(&t.ConnectMS)
-		case jsonx.Field(key, "tls_ms"):
+		case 2:
 			_, err = d.Float(&t.TLSMS)
-		case jsonx.Field(key, "first_byte_ms"):
+		case 3:
 			_, err = d.Float(&t.FirstByteMS)
-		case jsonx.Field(key, "total_ms"):
+		case 4:
 			_, err = d.Float(&t.TotalMS)
 		default:
 			_, err = d.Raw()

@@ -18,7 +18,8 @@ func appendOutput(dst []byte, o abi.Output) ([]byte, error) {
 	}
 	if len(o.Metrics) > 0 {
 		dst = append(dst, `,"metrics":{`...)
-		keys := make([]string, 0, len(o.Metrics))
+		var kb [8]string // most outputs have a few metrics: no allocation
+		keys := kb[:0]
 		for k := range o.Metrics {
 			keys = append(keys, k)
 		}

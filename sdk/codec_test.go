@@ -50,6 +50,10 @@ func randFloat(r *rand.Rand) float64 {
 		return -r.Float64() * 1e25
 	case 4:
 		return math.Copysign(0, -1)
+	case 5:
+		if r.IntN(2) == 0 { // whole numbers around 2^53, both signs
+			return float64(r.Int64N(1<<55) - 1<<54)
+		}
 	}
 	return r.NormFloat64() * 1000
 }
@@ -115,6 +119,7 @@ func TestAppendHTTPRequestMatchesEncodingJSON(t *testing.T) {
 			req.Method, req.Host = randString(r), randString(r)
 			req.TimeoutMS, req.MaxBodyBytes = r.IntN(3)*r.IntN(100000)-1, r.IntN(2)
 			req.FollowRedirects = r.IntN(2) == 0
+			req.OmitHeaders = r.IntN(2) == 0
 		}
 		if r.IntN(2) == 0 {
 			req.TLS = &abi.TLS{InsecureSkipVerify: r.IntN(2) == 0, ServerName: randString(r)}
@@ -207,6 +212,7 @@ func TestDecodersMatchEncodingJSON(t *testing.T) {
 		doc, _ = json.Marshal(env)
 		for _, v := range variants(r, doc) {
 			agree(t, v, decodeEnvelope)
+			sameHTTPReply(t, v)
 		}
 	}
 }
@@ -234,6 +240,7 @@ func TestDecodersEdgeCases(t *testing.T) {
 		agree(t, []byte(doc), decodeInput)
 		agree(t, []byte(doc), decodeEnvelope)
 		agree(t, []byte(doc), decodeHTTP)
+		sameHTTPReply(t, []byte(doc))
 	}
 	deep := strings.Repeat("[", 10001) + strings.Repeat("]", 10001)
 	agree(t, []byte(`{"config":`+deep+`}`), decodeInput)
@@ -251,7 +258,23 @@ func FuzzDecoders(f *testing.F) {
 		agree(t, doc, decodeInput)
 		agree(t, doc, decodeEnvelope)
 		agree(t, doc, decodeHTTP)
+		sameHTTPReply(t, doc)
 	})
+}
+
+// sameHTTPReply checks httpReply (with its one-pass fast path) against the
+// general path it replaces: envelope, then result.
+func sameHTTPReply(t *testing.T, doc []byte) {
+	t.Helper()
+	var want abi.HTTPResponse
+	werr := settle(abi.CapHTTP, doc, func(b []byte) error { return decodeHTTPResponse(b, &want) })
+	got, gerr := httpReply(doc)
+	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+		t.Fatalf("%q: httpReply says %v, the general path %v", doc, gerr, werr)
+	}
+	if werr == nil && !reflect.DeepEqual(*got, want) {
+		t.Fatalf("%q:\n got %#v\nwant %#v", doc, *got, want)
+	}
 }
 
 func FuzzEncoders(f *testing.F) {

@@ -12,8 +12,14 @@ import (
 // Buffers the host writes into or reads from must stay reachable by the Go
 // GC while the host holds their address: inputs from runbook_alloc until
 // the call that consumes them, results until the next call replaces them.
+//
+// Both are reused across calls (an input buffer once its call has decoded
+// it, the output buffer once the host has copied it out), so a call in
+// the steady state allocates neither; see scratch for why that matters.
 var (
-	allocs = map[uint32][]byte{}
+	allocs [][]byte // outstanding runbook_alloc buffers: usually one
+	spare  []byte   // a consumed input buffer, for the next runbook_alloc
+	outBuf []byte   // the last runbook_call output's array
 	result []byte
 )
 
@@ -27,19 +33,30 @@ func manifestExport() uint64 {
 
 //go:wasmexport runbook_alloc
 func allocExport(size uint32) uint32 {
-	b := make([]byte, size+1) // never zero-sized, so the address is real
-	p := uint32(uintptr(unsafe.Pointer(&b[0])))
-	allocs[p] = b
-	return p
+	var b []byte
+	if uint64(cap(spare)) > uint64(size) {
+		b, spare = spare[:size+1], nil
+	} else {
+		b = make([]byte, size+1) // never zero-sized, so the address is real
+	}
+	allocs = append(allocs, b)
+	return uint32(uintptr(unsafe.Pointer(&b[0])))
 }
 
 //go:wasmexport runbook_call
 func callExport(ptr, length uint32) uint64 {
-	out := mustPlugin().call(take(ptr, length))
-	// Reflection-free, byte for byte what json.Marshal writes (codec_output.go).
-	b, err := appendOutput(nil, out)
+	in := take(ptr, length)
+	out := mustPlugin().call(in)
+	release(in) // decoded: nothing refers to it any more
+	// Reflection-free, byte for byte what json.Marshal writes
+	// (codec_output.go), into the previous output's array: the host has
+	// copied that one out. (Not result's: that may be the manifest.)
+	b, err := appendOutput(outBuf[:0], out)
 	if err != nil {
-		b, _ = appendOutput(nil, errorOutput(registered.kind, "encode output: %v", err))
+		b, _ = appendOutput(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
+	}
+	if cap(b) <= maxScratch {
+		outBuf = b
 	}
 	return keep(b)
 }
@@ -50,14 +67,29 @@ func validateExport(ptr, length uint32) uint64 {
 	return keep(b)
 }
 
-// take returns the input the host wrote at ptr and releases the buffer.
+// take returns the input the host wrote at ptr and stops tracking it.
 func take(ptr, length uint32) []byte {
-	b, ok := allocs[ptr]
-	if !ok || int(length) > len(b) {
-		panic("sdk: host passed a buffer runbook_alloc did not return")
+	for i, b := range allocs {
+		if uint32(uintptr(unsafe.Pointer(&b[0]))) == ptr {
+			if int(length) > len(b) {
+				break
+			}
+			allocs[i] = allocs[len(allocs)-1]
+			allocs[len(allocs)-1] = nil
+			allocs = allocs[:len(allocs)-1]
+			return b[:length]
+		}
 	}
-	delete(allocs, ptr)
-	return b[:length]
+	panic("sdk: host passed a buffer runbook_alloc did not return")
+}
+
+// release offers a consumed input buffer to the next runbook_alloc. The
+// decoders copy everything they keep (config bytes, strings), so nothing
+// refers to it.
+func release(b []byte) {
+	if cap(b) <= maxScratch {
+		spare = b[:cap(b)]
+	}
 }
 
 func keep(b []byte) uint64 {

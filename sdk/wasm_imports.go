@@ -19,13 +19,19 @@ func hostResultRaw(dst unsafe.Pointer) int32
 // parks the response on the host side; host_result copies it into a buffer
 // this side allocated. The host never calls back into the guest, so there
 // is no re-entrancy.
-func hostCall(name string, req []byte) ([]byte, error) {
+//
+// The response goes into dst's array when it fits (dst may be nil).
+func hostCall(name string, req, dst []byte) ([]byte, error) {
 	n := hostCallRaw(unsafe.Pointer(unsafe.StringData(name)), uint32(len(name)),
 		unsafe.Pointer(unsafe.SliceData(req)), uint32(len(req)))
 	if n < 0 {
 		return nil, fmt.Errorf("host_call failed with code %d", n)
 	}
-	buf := make([]byte, n+1) // +1 so the pointer is valid even for n == 0
+	buf := dst[:0]
+	if int64(cap(buf)) < n+1 {
+		buf = make([]byte, n+1) // +1 so the pointer is valid even for n == 0
+	}
+	buf = buf[:n+1]
 	if w := hostResultRaw(unsafe.Pointer(&buf[0])); w < 0 {
 		return nil, fmt.Errorf("host_result failed with code %d", w)
 	}

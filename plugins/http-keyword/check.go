@@ -49,7 +49,8 @@ func (c Config) Validate() error {
 func (c Config) present() bool { return c.Present == nil || *c.Present }
 
 func check(_ sdk.Context, cfg Config) sdk.Output {
-	req := sdk.HTTPRequest{URL: cfg.URL, Host: cfg.Host, TimeoutMS: checkkit.TimeoutMS(cfg.Timeout, 10), MaxBodyBytes: cfg.MaxBodyBytes}
+	req := sdk.HTTPRequest{URL: cfg.URL, Host: cfg.Host, TimeoutMS: checkkit.TimeoutMS(cfg.Timeout, 10), MaxBodyBytes: cfg.MaxBodyBytes,
+		OmitHeaders: true} // only the body and status are read
 	if req.MaxBodyBytes == 0 {
 		req.MaxBodyBytes = maxBody
 	}

@@ -307,7 +307,7 @@ func (d *Dec) Object(fn func(key []byte) error) error {
 		return err
 	}
 	d.i++
-	var key []byte
+	var key, buf []byte
 	d.ws()
 	if d.i < len(d.b) && d.b[d.i] == '}' {
 		d.i++
@@ -319,9 +319,14 @@ func (d *Dec) Object(fn func(key []byte) error) error {
 		if d.i >= len(d.b) || d.b[d.i] != '"' {
 			return d.syntax("want an object key")
 		}
-		var err error
-		if key, err = d.str(key[:0]); err != nil {
-			return err
+		if k, ok := d.plainKey(); ok {
+			key = k // in place: never a dst to append into
+		} else {
+			var err error
+			if buf, err = d.str(buf[:0]); err != nil {
+				return err
+			}
+			key = buf
 		}
 		d.ws()
 		if d.i >= len(d.b) || d.b[d.i] != ':' {
@@ -349,6 +354,24 @@ func (d *Dec) Object(fn func(key []byte) error) error {
 			return d.syntax("want ',' or '}' in an object")
 		}
 	}
+}
+
+// plainKey reads a string at d.i made only of printable ASCII without
+// escapes (every key the ABI uses) and returns it in place: no copy, no
+// allocation. Otherwise it reads nothing and reports false, and str does
+// the general work.
+func (d *Dec) plainKey() ([]byte, bool) {
+	for j := d.i + 1; j < len(d.b); j++ {
+		switch c := d.b[j]; {
+		case c == '"':
+			k := d.b[d.i+1 : j]
+			d.i = j + 1
+			return k, true
+		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // Array reads an array, calling fn for each element; fn must read it.

@@ -95,6 +95,23 @@ func (d *Dec) Base64(v *[]byte) error {
 	return nil
 }
 
+// Lookup returns the index of the first of names that key selects (see
+// Field), or -1. Exact matches are tried first: they are what a host
+// sends, and comparing lengths rejects most names at once.
+func Lookup(key []byte, names []string) int {
+	for i, n := range names {
+		if string(key) == n {
+			return i
+		}
+	}
+	for i, n := range names {
+		if Field(key, n) {
+			return i
+		}
+	}
+	return -1
+}
+
 // Field reports whether key selects the struct field named name the way
 // encoding/json matches keys: exactly, or else equal after its case
 // folding (which maps, e.g., "ſ" to "S" and the Kelvin sign to "K").
