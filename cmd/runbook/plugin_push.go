@@ -42,7 +42,7 @@ func pluginPush(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
-	o := hotload.PushOptions{Zones: splitList(*zoneList)}
+	o := hotload.PushOptions{Zones: splitList(*zoneList), Actor: cliActor()}
 	if *grant != "" {
 		o.Grant = splitList(*grant)
 	}
@@ -75,7 +75,7 @@ func pluginRollback(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rolled, err := hotload.Rollback(ctx, st, fs.Arg(0), splitList(*zoneList))
+	rolled, err := hotload.Rollback(ctx, st, fs.Arg(0), splitList(*zoneList), cliActor())
 	for _, r := range rolled {
 		fmt.Printf("%s: %s %s@%s -> %s@%s\n", r.Zone, fs.Arg(0), r.From.Version, short(r.From.SHA256), r.To.Version, short(r.To.SHA256))
 	}
@@ -131,4 +131,13 @@ func short(digest string) string {
 		return digest[:12]
 	}
 	return digest
+}
+
+// cliActor names the operator in the audit trail: the CLI has no login,
+// so the OS user is the best account of who pushed.
+func cliActor() string {
+	if u := os.Getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "cli"
 }

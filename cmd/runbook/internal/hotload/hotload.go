@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 
@@ -33,6 +34,8 @@ type PushOptions struct {
 	Limits *lock.Limits
 	// Cache speeds up inspection (may be nil).
 	Cache wazero.CompilationCache
+	// Actor is who pushes, for the audit trail (e.g. "cli:alice").
+	Actor string
 }
 
 // Push inspects wasm, stores it and its record, makes it current in each
@@ -69,7 +72,30 @@ func Push(ctx context.Context, st store.Store, wasm []byte, o PushOptions) (lock
 			return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
 		}
 	}
+	audit(ctx, st, o.Actor, "create", e.Name+"@"+e.Version, append([]string{"sha256:" + e.SHA256}, prefixed("zone:", o.Zones)...))
 	return e, nil
+}
+
+// audit records a plugin change in the deployment-wide audit trail. A
+// failure to record is not a failure of the change (the web does the
+// same): the plugin is already serving.
+func audit(ctx context.Context, st store.Store, actor, action, object string, fields []string) {
+	if actor == "" {
+		actor = "cli"
+	}
+	now := time.Now().UTC()
+	_ = st.AddAudit(ctx, store.AuditEntry{
+		ID: fmt.Sprintf("plugin.%d", now.UnixNano()), At: now, UserID: actor,
+		Action: action, ObjectType: "plugin", ObjectID: object, Fields: fields,
+	})
+}
+
+func prefixed(p string, xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = p + x
+	}
+	return out
 }
 
 // Rolled is one zone's result of Rollback.
@@ -82,7 +108,7 @@ type Rolled struct {
 // every zone that runs it when zones is empty, and announces it there. It
 // stops at the first zone that fails (no previous version, store down),
 // reporting the zones already rolled back.
-func Rollback(ctx context.Context, st store.Store, name string, zones []string) ([]Rolled, error) {
+func Rollback(ctx context.Context, st store.Store, name string, zones []string, actor string) ([]Rolled, error) {
 	if len(zones) == 0 {
 		ds, err := st.ListPluginDeployments(ctx, "", name)
 		if err != nil {
@@ -114,6 +140,7 @@ func Rollback(ctx context.Context, st store.Store, name string, zones []string) 
 		}
 		out = append(out, Rolled{Zone: z, From: store.PluginVersionRef{Version: before.Version, SHA256: before.SHA256},
 			To: store.PluginVersionRef{Version: d.Version, SHA256: d.SHA256}})
+		audit(ctx, st, actor, "update", name+"@"+d.Version, []string{"rollback_from:" + before.Version, "zone:" + z})
 	}
 	return out, nil
 }

@@ -250,13 +250,30 @@ func TestHotLoadUnderLoad(t *testing.T) {
 	t.Logf("z2 switched to %s in %s", e2.Version, z2.switchedWithin(t, at, e2.SHA256))
 
 	// Rollback everywhere.
-	rolled, err := hotload.Rollback(ctx, st, "http-status", nil)
+	rolled, err := hotload.Rollback(ctx, st, "http-status", nil, "test")
 	at = time.Now()
 	if err != nil || len(rolled) != 2 || rolled[0].To.SHA256 != e1.SHA256 {
 		t.Fatalf("rollback: %+v, %v", rolled, err)
 	}
 	for _, z := range loads {
 		t.Logf("%s rolled back to %s in %s", z.zone, e1.Version, z.switchedWithin(t, at, e1.SHA256))
+	}
+	// Every push and rollback is in the audit trail, with who did it.
+	entries, err := st.ListAudit(ctx, store.AuditQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pushes, rollbacks int
+	for _, a := range entries {
+		if a.ObjectType == "plugin" && a.Action == "create" {
+			pushes++
+		}
+		if a.ObjectType == "plugin" && a.Action == "update" && a.UserID == "test" {
+			rollbacks++
+		}
+	}
+	if pushes < 3 || rollbacks != 2 {
+		t.Errorf("audit has %d plugin pushes and %d rollbacks, want ≥3 and 2: %+v", pushes, rollbacks, entries)
 	}
 
 	// A corrupt module: push refuses it outright...
