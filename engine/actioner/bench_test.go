@@ -227,7 +227,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 		goStop(b, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, 64) })
 	}
 	r.startActioner(envInt("RUNBOOK_BENCH_ACTIONER_CONC", 128))
-	r.startFlusher(500*time.Millisecond, 10000)
+	r.startFlusher(time.Duration(envInt("RUNBOOK_BENCH_FLUSH_MS", 500))*time.Millisecond, envInt("RUNBOOK_BENCH_FLUSH_BATCH", 10000))
 
 	// Warm-up: one whole interval, so every monitor ran once (its
 	// pending→healthy event is out of the way) and pools are full.

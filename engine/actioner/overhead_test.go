@@ -93,7 +93,12 @@ func BenchmarkOverhead(b *testing.B) {
 	plainEl := time.Since(start)
 	plainPer := (u1.cpu - u0.cpu) / time.Duration(n)
 
-	wasm := pipelineCPU(b, nil, url, rate, window)
+	// RUNBOOK_BENCH_SKIP_WASM=1 leaves the wasm pipeline out, to profile
+	// the engine alone.
+	var wasm pipelineCost
+	if os.Getenv("RUNBOOK_BENCH_SKIP_WASM") == "" {
+		wasm = pipelineCPU(b, nil, url, rate, window)
+	}
 	// The same pipeline with the check done natively in Go: the engine's
 	// own overhead, apart from the sandbox's.
 	native := pipelineCPU(b, nativeHTTP{client: client}, url, rate, window)

@@ -153,7 +153,7 @@ func TestMissedSlotsAreSkippedNotReplayed(t *testing.T) {
 	}
 	first := FirstDue("m", iv, start)
 	later := first.Add(10*iv + 300*time.Millisecond) // control was down 10 slots
-	claims, err := claimDue(ctx, rdb, keys, later, 100)
+	claims, _, err := claimDue(ctx, rdb, keys, later, 100)
 	if err != nil || len(claims) != 1 {
 		t.Fatalf("claims %v %v, want one", claims, err)
 	}
@@ -161,7 +161,7 @@ func TestMissedSlotsAreSkippedNotReplayed(t *testing.T) {
 	if want := first.Add(11 * iv); int64(next) != want.UnixMilli() {
 		t.Fatalf("next slot %v, want %v", time.UnixMilli(int64(next)), want)
 	}
-	if again, _ := claimDue(ctx, rdb, keys, later, 100); len(again) != 0 {
+	if again, _, _ := claimDue(ctx, rdb, keys, later, 100); len(again) != 0 {
 		t.Fatalf("claimed again in the same slot: %v", again)
 	}
 }
@@ -176,7 +176,7 @@ func TestDeletedMonitorLeavesSchedule(t *testing.T) {
 	if err := Schedule(ctx, rdb, keys, "gone", time.Second, time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	claims, err := claimDue(ctx, rdb, keys, time.Now().Add(time.Hour), 10)
+	claims, _, err := claimDue(ctx, rdb, keys, time.Now().Add(time.Hour), 10)
 	if err != nil || len(claims) != 0 {
 		t.Fatalf("claims %v %v", claims, err)
 	}

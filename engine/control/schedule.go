@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -71,12 +72,17 @@ func Unschedule(ctx context.Context, rdb redis.Cmdable, keys zones.Keys, id stri
 // claimScript pops due monitors and moves each to its next slot in one
 // atomic step. Missed slots (control was down) are skipped, not replayed
 // in a burst: the next slot is the first one after now on the same phase.
-// It returns id, scheduled ms, monitor JSON for each claim; a monitor whose
-// JSON is gone is dropped from the schedule.
+// It returns the earliest heartbeat deadline ("" = none), then id,
+// scheduled ms, monitor JSON for each claim; a monitor whose JSON is gone
+// is dropped from the schedule.
 var claimScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
+-- The earliest heartbeat deadline comes first, so control runs the
+-- heartbeat script only when one is due: an idle tick is one round trip.
+local hb = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+local out = {hb[2] or ''}
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-if #due == 0 then return {} end
+if #due == 0 then return out end
 -- One command per kind for the whole batch, not four per monitor: Redis'
 -- per-command cost is most of what a claim costs it.
 local ids, mkeys = {}, {}
@@ -86,7 +92,7 @@ for i = 1, #due, 2 do
 end
 local ivs = redis.call('HMGET', KEYS[2], unpack(ids))
 local cfgs = redis.call('MGET', unpack(mkeys))
-local out, moves, gone = {}, {}, {}
+local moves, gone = {}, {}
 for k, id in ipairs(ids) do
   local score = tonumber(due[2 * k])
   local iv = tonumber(ivs[k])
@@ -117,18 +123,29 @@ type claim struct {
 	monitor   []byte
 }
 
-func claimDue(ctx context.Context, rdb redis.Scripter, keys zones.Keys, now time.Time, batch int) ([]claim, error) {
+// claimDue claims up to batch due runs. nextBeat is the earliest heartbeat
+// deadline (zero when no heartbeat monitor is armed).
+func claimDue(ctx context.Context, rdb redis.Scripter, keys zones.Keys, now time.Time, batch int) (claims []claim, nextBeat time.Time, err error) {
 	res, err := claimScript.Run(ctx, rdb,
-		[]string{keys.Schedule(), keys.Intervals()},
+		[]string{keys.Schedule(), keys.Intervals(), keys.Heartbeat()},
 		now.UnixMilli(), batch, keys.Monitor("")).StringSlice()
 	if err != nil {
-		return nil, fmt.Errorf("claiming due monitors: %w", err)
+		return nil, time.Time{}, fmt.Errorf("claiming due monitors: %w", err)
 	}
-	out := make([]claim, 0, len(res)/3)
+	if len(res) == 0 {
+		return nil, time.Time{}, fmt.Errorf("claiming due monitors: empty answer")
+	}
+	if ms, perr := strconv.ParseFloat(res[0], 64); perr == nil {
+		nextBeat = time.UnixMilli(int64(ms))
+	}
+	res = res[1:]
+	claims = make([]claim, 0, len(res)/3)
 	for i := 0; i+2 < len(res); i += 3 {
-		var ms int64
-		fmt.Sscan(res[i+1], &ms)
-		out = append(out, claim{id: res[i], scheduled: time.UnixMilli(ms), monitor: []byte(res[i+2])})
+		ms, perr := strconv.ParseInt(res[i+1], 10, 64)
+		if perr != nil {
+			return claims, nextBeat, fmt.Errorf("claiming due monitors: slot %q of %s: %w", res[i+1], res[i], perr)
+		}
+		claims = append(claims, claim{id: res[i], scheduled: time.UnixMilli(ms), monitor: []byte(res[i+2])})
 	}
-	return out, nil
+	return claims, nextBeat, nil
 }
