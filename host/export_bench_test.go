@@ -87,3 +87,19 @@ func SetTickIntervalForTest(n int32) (restore func()) {
 	tickInterval = n
 	return func() { tickInterval = prev }
 }
+
+// InstanceMemoryForBench is the linear memory size, in bytes, of an idle
+// pooled instance of plugin name (0 when none is idle).
+func InstanceMemoryForBench(h *Host, name string) uint32 {
+	p, err := h.lookup(name, "", "")
+	if err != nil {
+		return 0
+	}
+	select {
+	case inst := <-p.pool.idle:
+		defer p.pool.put(inst)
+		return inst.mod.Memory().Size()
+	default:
+		return 0
+	}
+}

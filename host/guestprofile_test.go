@@ -92,6 +92,11 @@ func profileChecks(t *testing.T, url string, n int, interval int32) *guestProfil
 	for range 200 { // warm: pool, config cache, guest heap
 		run()
 	}
+	mem0 := host.InstanceMemoryForBench(h, "http-status")
+	defer func() {
+		t.Logf("tick every %d: instance linear memory %.2f MiB after 200 warm-up checks, %.2f MiB after %d more",
+			interval, float64(mem0)/(1<<20), float64(host.InstanceMemoryForBench(h, "http-status"))/(1<<20), n)
+	}()
 	prof.reset()
 	start, cpu0, th0 := time.Now(), cpuTime(), threadCPU()
 	for range n {
