@@ -10,10 +10,12 @@
 // ("cache-only"), and the store gets batched writes.
 //
 // A result is handled in two steps. The first applies the counters and
-// journals history and event in one conditional Lua commit (it applies
+// journals history and event in a conditional Lua commit (it applies
 // only if the counters still name the result read before: two results of
 // one monitor never both apply on the same base), and marks the result
-// applied. The second runs the reactions, journals their logs and
+// applied. Results handled at the same moment share that step (group.go):
+// one read pipeline and one commit script per batch, each handler waiting
+// for its own result's commit before its DONE. The second runs the reactions, journals their logs and
 // lastruns, and marks the result done. If the actioner dies in between,
 // the broker re-sends the result and the mark tells the next actioner to
 // run only the second step: counters are never applied twice, and
