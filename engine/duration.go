@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -17,6 +18,16 @@ func (d Duration) String() string { return time.Duration(d).String() }
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 func (d *Duration) UnmarshalJSON(b []byte) error {
+	// Fast path for what the engine itself writes ("250µs"), decoded once
+	// per job and per result: a plain quoted string needs no decoder.
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 && bytes.IndexByte(b[1:n-1], '"') < 0 {
+		p, err := time.ParseDuration(string(b[1 : n-1]))
+		if err != nil {
+			return fmt.Errorf("duration %q: %w", b[1:n-1], err)
+		}
+		*d = Duration(p)
+		return nil
+	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err

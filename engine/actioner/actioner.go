@@ -2,7 +2,6 @@ package actioner
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/engine/internal/jsondec"
 	"github.com/runbookhq/runbook/engine/journal"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/host"
@@ -57,7 +57,7 @@ func (a *Actioner) Run(ctx context.Context, backend string, concurrency int) err
 	cfg := broker.ConsumerConfig{Name: "actioner", Backend: backend, Concurrency: concurrency, Logger: a.Logger}
 	return broker.Consume(ctx, cfg, func(ctx context.Context, m broker.Message) {
 		var res engine.Result
-		if err := json.Unmarshal(m.Payload, &res); err != nil {
+		if err := jsondec.Result(m.Payload, &res); err != nil {
 			mDropped.WithLabelValues(a.Zone, "malformed").Inc()
 			a.Logger.Error("dropping malformed result", "zone", a.Zone, "id", m.ID, "err", err)
 			return

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/internal/jsondec"
 	"github.com/runbookhq/runbook/engine/store"
 )
 
@@ -77,13 +78,13 @@ func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, er
 	}
 	writes := []func([]string) (int, error){
 		func(raw []string) (int, error) {
-			return write(ctx, j, lists[0], raw, func(rows []engine.Result) error { return st.AddHistory(ctx, rows...) })
+			return write(ctx, j, lists[0], raw, jsondec.Result, func(rows []engine.Result) error { return st.AddHistory(ctx, rows...) })
 		},
 		func(raw []string) (int, error) {
 			// Events carry a zone's new status: the store's monitor status
 			// is recomputed (quorum over zones) only when an event says a
 			// zone changed, not once per check.
-			return write(ctx, j, lists[1], raw, func(rows []engine.Event) error {
+			return write(ctx, j, lists[1], raw, decodeJSON[engine.Event], func(rows []engine.Event) error {
 				if err := st.AddEvents(ctx, rows...); err != nil {
 					return err
 				}
@@ -91,7 +92,7 @@ func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, er
 			})
 		},
 		func(raw []string) (int, error) {
-			return write(ctx, j, lists[2], raw, func(rows []engine.ReactionLog) error { return st.AddReactionLogs(ctx, rows...) })
+			return write(ctx, j, lists[2], raw, decodeJSON[engine.ReactionLog], func(rows []engine.ReactionLog) error { return st.AddReactionLogs(ctx, rows...) })
 		},
 	}
 	// Each list is trimmed only once its rows are in the store; one script
@@ -132,11 +133,11 @@ func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, er
 
 // write decodes raw rows of key and hands them to the store. A row that
 // does not decode is moved aside for a person, never retried forever.
-func write[T any](ctx context.Context, j *Journal, key string, raw []string, put func([]T) error) (int, error) {
+func write[T any](ctx context.Context, j *Journal, key string, raw []string, decode func([]byte, *T) error, put func([]T) error) (int, error) {
 	rows := make([]T, 0, len(raw))
 	for _, r := range raw {
 		var v T
-		if err := json.Unmarshal([]byte(r), &v); err != nil {
+		if err := decode([]byte(r), &v); err != nil {
 			j.rdb.RPush(ctx, key+":dead", r)
 			slog.Error("journal: undecodable row moved aside", "zone", j.zone, "key", key, "err", err)
 			continue
@@ -151,6 +152,8 @@ func write[T any](ctx context.Context, j *Journal, key string, raw []string, put
 	}
 	return len(rows), nil
 }
+
+func decodeJSON[T any](b []byte, v *T) error { return json.Unmarshal(b, v) }
 
 func (j *Journal) flushLastRun(ctx context.Context, st store.Store, lockKey, token string) (int, error) {
 	all, err := j.rdb.HGetAll(ctx, j.keys.BehindLastRun()).Result()

@@ -2,13 +2,13 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/engine/internal/jsondec"
 	"github.com/runbookhq/runbook/engine/internal/jsonenc"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
@@ -40,7 +40,7 @@ func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error
 	return broker.Consume(ctx, broker.ConsumerConfig{Name: "worker", Backend: backend, Concurrency: concurrency, Logger: log},
 		func(ctx context.Context, m broker.Message) {
 			var j engine.Job
-			if err := json.Unmarshal(m.Payload, &j); err != nil {
+			if err := jsondec.Job(m.Payload, &j); err != nil {
 				mJobs.WithLabelValues(w.Zone, "malformed").Inc()
 				log.Error("dropping malformed job", "zone", w.Zone, "id", m.ID, "err", err)
 				return
