@@ -81,7 +81,7 @@ func (p *plugin) run(ctx context.Context, in abi.Input) (abi.Output, error) {
 		return abi.Output{}, err
 	}
 	var out abi.Output
-	if err := json.Unmarshal(b, &out); err != nil {
+	if err := unmarshalOutput(b, &out); err != nil {
 		return abi.Output{}, fmt.Errorf("plugin %s: decode output: %w", p.entry.Name, err)
 	}
 	if err := out.ValidFor(p.entry.Kind); err != nil {

@@ -29,7 +29,7 @@ const maxDrainBytes = 256 << 10
 
 func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
 	var r abi.HTTPRequest
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := unmarshalHTTPRequest(raw, &r); err != nil {
 		return nil, badRequest("http: %v", err)
 	}
 	u, err := url.Parse(r.URL)

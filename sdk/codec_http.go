@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/runbookhq/runbook/host/abi"
-	"github.com/runbookhq/runbook/sdk/internal/jsonx"
+	"github.com/runbookhq/runbook/internal/jsonx"
 )
 
 // appendHTTPRequest is json.Marshal(r) for abi.HTTPRequest without
@@ -109,11 +109,11 @@ func decodeHTTPResponseFrom(d *jsonx.Dec, r *abi.HTTPResponse) error {
 		var err error
 		switch jsonx.Lookup(key, httpResponseFields) {
 		case 0:
-			err = decodeInt(d, &r.Status)
+			err = d.IntVal(&r.Status)
 		case 1:
 			_, err = d.Str(&r.Proto)
 		case 2:
-			err = decodeHeaders(d, &r.Headers)
+			err = d.StringSlicesMap(&r.Headers)
 		case 3:
 			err = d.Base64(&r.Body)
 		case 4:
@@ -125,49 +125,6 @@ func decodeHTTPResponseFrom(d *jsonx.Dec, r *abi.HTTPResponse) error {
 		default:
 			_, err = d.Raw()
 		}
-		return err
-	})
-}
-
-func decodeInt(d *jsonx.Dec, v *int) error {
-	n := int64(*v)
-	_, err := d.Int(&n)
-	if err == nil {
-		*v = int(n)
-	}
-	return err
-}
-
-func decodeHeaders(d *jsonx.Dec, h *map[string][]string) error {
-	if null, err := d.Null(); err != nil || null {
-		*h = nil
-		return err
-	}
-	if d.Kind() == '{' && *h == nil {
-		*h = map[string][]string{}
-	}
-	return d.Object(func(key []byte) error {
-		var vs []string
-		if err := decodeStrings(d, &vs); err != nil {
-			return err
-		}
-		(*h)[string(key)] = vs
-		return nil
-	})
-}
-
-func decodeStrings(d *jsonx.Dec, vs *[]string) error {
-	if null, err := d.Null(); err != nil || null {
-		*vs = nil
-		return err
-	}
-	if d.Kind() == '[' {
-		*vs = []string{} // [] is empty, not nil
-	}
-	return d.Array(func() error {
-		var v string
-		_, err := d.Str(&v)
-		*vs = append(*vs, v)
 		return err
 	})
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/host/abi"
-	"github.com/runbookhq/runbook/sdk/internal/jsonx"
+	"github.com/runbookhq/runbook/internal/jsonx"
 )
 
 // decodeInput is json.Unmarshal(raw, &in) for abi.Input without
@@ -19,14 +19,14 @@ func decodeInput(raw []byte) (abi.Input, error) {
 	var err error
 	if null, _ := d.Null(); !null {
 		err = d.Object(func(key []byte) error {
-			switch {
-			case jsonx.Field(key, "config"):
+			switch jsonx.Lookup(key, inputFields) {
+			case 0:
 				v, err := d.Raw()
 				in.Config = append(json.RawMessage(nil), v...)
 				return err
-			case jsonx.Field(key, "secrets"):
+			case 1:
 				return decodeStringMap(d, &in.Secrets)
-			case jsonx.Field(key, "context"):
+			case 2:
 				return decodeCallContext(d, &in.Context)
 			}
 			_, err := d.Raw()
@@ -57,30 +57,35 @@ func decodeStringMap(d *jsonx.Dec, m *map[string]string) error {
 	})
 }
 
+var (
+	inputFields   = []string{"config", "secrets", "context"}
+	contextFields = []string{"monitor_id", "monitor_name", "zone", "scheduled_at", "status", "previous_status", "message", "reaction_id", "reaction_name"}
+)
+
 func decodeCallContext(d *jsonx.Dec, c *abi.CallContext) error {
 	if null, err := d.Null(); err != nil || null {
 		return err
 	}
 	return d.Object(func(key []byte) error {
 		var err error
-		switch {
-		case jsonx.Field(key, "monitor_id"):
+		switch jsonx.Lookup(key, contextFields) {
+		case 0:
 			_, err = d.Str(&c.MonitorID)
-		case jsonx.Field(key, "monitor_name"):
+		case 1:
 			_, err = d.Str(&c.MonitorName)
-		case jsonx.Field(key, "zone"):
+		case 2:
 			_, err = d.Str(&c.Zone)
-		case jsonx.Field(key, "scheduled_at"):
+		case 3:
 			err = decodeTime(d, &c.ScheduledAt)
-		case jsonx.Field(key, "status"):
+		case 4:
 			_, err = d.Str(&c.Status)
-		case jsonx.Field(key, "previous_status"):
+		case 5:
 			_, err = d.Str(&c.PreviousStatus)
-		case jsonx.Field(key, "message"):
+		case 6:
 			_, err = d.Str(&c.Message)
-		case jsonx.Field(key, "reaction_id"):
+		case 7:
 			_, err = d.Str(&c.ReactionID)
-		case jsonx.Field(key, "reaction_name"):
+		case 8:
 			_, err = d.Str(&c.ReactionName)
 		default:
 			_, err = d.Raw()

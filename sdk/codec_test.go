@@ -51,8 +51,11 @@ func randFloat(r *rand.Rand) float64 {
 	case 4:
 		return math.Copysign(0, -1)
 	case 5:
-		if r.IntN(2) == 0 { // whole numbers around 2^53, both signs
+		switch r.IntN(3) {
+		case 0: // whole numbers around 2^53, both signs
 			return float64(r.Int64N(1<<55) - 1<<54)
+		case 1: // short decimals, like the host's timings
+			return float64(r.IntN(1e7)) / 1e6
 		}
 	}
 	return r.NormFloat64() * 1000

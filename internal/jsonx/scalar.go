@@ -21,6 +21,10 @@ func (d *Dec) Int(v *int64) (null bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	if n, ok := smallInt(lit); ok {
+		*v = n
+		return false, nil
+	}
 	n, err := strconv.ParseInt(string(lit), 10, 64)
 	if err != nil {
 		return false, &TypeError{Got: "number " + string(lit), Want: "int64", Offset: at}
@@ -39,12 +43,89 @@ func (d *Dec) Float(v *float64) (null bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	if f, ok := shortDecimal(lit); ok {
+		*v = f
+		return false, nil
+	}
 	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
 		return false, &TypeError{Got: "number " + string(lit), Want: "float64", Offset: at}
 	}
 	*v = f
 	return false, nil
+}
+
+// Fast paths for the numbers the host sends (statuses, sizes, timings
+// such as 0.412345): in a wasm guest strconv's general parsers cost
+// several times these loops. Both give up (ok false) on anything else,
+// which strconv then reads as before.
+
+// smallInt parses -?[0-9]{1,18}: no overflow possible.
+func smallInt(lit []byte) (int64, bool) {
+	neg := len(lit) > 0 && lit[0] == '-'
+	if neg {
+		lit = lit[1:]
+	}
+	if len(lit) == 0 || len(lit) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range lit {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// shortDecimal parses -?digits[.digits] with at most 15 significant
+// digits and no exponent. The mantissa and the power of ten are then
+// exact float64s, so one division rounds correctly: the value strconv
+// returns (its own "exact" fast path is the same division).
+func shortDecimal(lit []byte) (float64, bool) {
+	neg := len(lit) > 0 && lit[0] == '-'
+	if neg {
+		lit = lit[1:]
+	}
+	var m uint64
+	digits, frac := 0, -1
+	for i, c := range lit {
+		switch {
+		case c >= '0' && c <= '9':
+			if m != 0 || c != '0' {
+				digits++
+			}
+			m = m*10 + uint64(c-'0')
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0 && i > 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+		if digits > 15 || frac >= len(pow10) {
+			return 0, false
+		}
+	}
+	if len(lit) == 0 || frac == 0 {
+		return 0, false
+	}
+	f := float64(m)
+	if frac > 0 {
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // Boolean reads true or false into *v.
