@@ -165,6 +165,13 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 		b.Fatalf("%s: %v checks, %v healthy: the comparison would be meaningless", zoneName, checks, healthy)
 	}
 	b.Logf("%s: of the Go process' CPU per check, libzmq's I/O threads %.0f µs", zoneName, float64((z1-z0).Microseconds())/checks)
+	if cs, err := r.rdb.Info(context.Background(), "commandstats").Result(); err == nil {
+		for _, line := range strings.Split(cs, "\r\n") {
+			if strings.HasPrefix(line, "cmdstat_") {
+				b.Logf("%s: redis %s", zoneName, line)
+			}
+		}
+	}
 	return pipelineCost{
 		checksPerS: checks / el.Seconds(),
 		goUS:       float64((u1.cpu - u0.cpu).Microseconds()) / checks,

@@ -9,8 +9,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,8 +53,16 @@ type rig struct {
 	log     *slog.Logger
 }
 
+var inprocSeq atomic.Int64
+
 func freeEndpoint(t testing.TB) string {
 	t.Helper()
+	// RUNBOOK_BENCH_INPROC=1: every hop in this process over ZeroMQ's
+	// inproc transport (what a one-process deployment could use), to
+	// measure what the TCP hops and libzmq's I/O thread cost.
+	if os.Getenv("RUNBOOK_BENCH_INPROC") != "" {
+		return fmt.Sprintf("inproc://rb-bench-%d", inprocSeq.Add(1))
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
