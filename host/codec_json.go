@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/runbookhq/runbook/host/abi"
-	"github.com/runbookhq/runbook/internal/jsonx"
+	"github.com/runbookhq/runbook/host/abi/jsonx"
 )
 
 // Reflection-free decoding of the two documents every http check makes

@@ -5,7 +5,7 @@ import (
 	"errors"
 
 	"github.com/runbookhq/runbook/host/abi"
-	"github.com/runbookhq/runbook/internal/jsonx"
+	"github.com/runbookhq/runbook/host/abi/jsonx"
 )
 
 // decodeEnvelope is json.Unmarshal(raw, &env) for abi.Envelope without

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/host/abi"
-	"github.com/runbookhq/runbook/internal/jsonx"
+	"github.com/runbookhq/runbook/host/abi/jsonx"
 )
 
 // decodeInput is json.Unmarshal(raw, &in) for abi.Input without

@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/runbookhq/runbook/host/abi"
-	"github.com/runbookhq/runbook/internal/jsonx"
+	"github.com/runbookhq/runbook/host/abi/jsonx"
 )
 
 // appendOutput is json.Marshal(o) for abi.Output without reflection (see
