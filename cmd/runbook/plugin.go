@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/tetratelabs/wazero"
 	"os"
 	"path/filepath"
 
@@ -59,7 +60,9 @@ func pluginLock(ctx context.Context, args []string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("no .wasm files in %s: run `runbook plugin build` first", *dir)
 	}
-	f, err := plugintool.Lock(ctx, plugintool.LockOptions{LockFile: *lockFile, Wasm: files})
+	cache, closeCache := toolCache()
+	defer closeCache()
+	f, err := plugintool.Lock(ctx, plugintool.LockOptions{LockFile: *lockFile, Wasm: files, Cache: cache})
 	if err != nil {
 		return err
 	}
@@ -71,7 +74,9 @@ func pluginVerify(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("plugin verify", flag.ExitOnError)
 	lockFile := fs.String("lock", "plugins.lock", "lock file to check")
 	_ = fs.Parse(args)
-	infos, err := plugintool.Verify(ctx, *lockFile)
+	cache, closeCache := toolCache()
+	defer closeCache()
+	infos, err := plugintool.Verify(ctx, *lockFile, cache)
 	for _, p := range infos {
 		state := "ok"
 		if p.Err != nil {
@@ -86,7 +91,9 @@ func pluginInspect(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: runbook plugin inspect FILE.wasm")
 	}
-	info, err := plugintool.Inspect(ctx, args[0])
+	cache, closeCache := toolCache()
+	defer closeCache()
+	info, err := plugintool.Inspect(ctx, args[0], cache)
 	if err != nil {
 		return err
 	}
@@ -116,4 +123,20 @@ func pluginRun(ctx context.Context, args []string) error {
 		Digest   string `json:"digest"`
 		Duration string `json:"duration"`
 	}{out, info.Digest, info.Duration.String()})
+}
+
+// toolCache is the compilation cache the plugin subcommands share across
+// runs (in the user's cache dir), so verifying 24 locked plugins after a
+// one-plugin change recompiles one module, not 24. Without a cache dir it
+// is nil: everything still works, only slower.
+func toolCache() (wazero.CompilationCache, func()) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return nil, func() {}
+	}
+	c, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "runbook", "wasm"))
+	if err != nil {
+		return nil, func() {}
+	}
+	return c, func() { _ = c.Close(context.Background()) }
 }

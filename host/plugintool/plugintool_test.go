@@ -42,7 +42,7 @@ func TestLockVerifyRun(t *testing.T) {
 	if !ok || e.Path != "build/plugins/http-status.wasm" || e.Kind != abi.KindCheck || strings.Join(e.Capabilities, ",") != "http" {
 		t.Fatalf("http-status entry %+v", e)
 	}
-	infos, err := plugintool.Verify(ctx, lockPath)
+	infos, err := plugintool.Verify(ctx, lockPath, hosttest.Cache())
 	if err != nil || len(infos) != 2 {
 		t.Fatalf("verify: %v (%d plugins)", err, len(infos))
 	}
@@ -59,11 +59,11 @@ func TestLockVerifyRun(t *testing.T) {
 
 	// Tampering after locking fails verify, naming the plugin.
 	os.WriteFile(local[1], []byte("\x00asm\x01\x00\x00\x00"), 0o644)
-	if _, err := plugintool.Verify(ctx, lockPath); err == nil || !strings.Contains(err.Error(), "webhook") {
+	if _, err := plugintool.Verify(ctx, lockPath, hosttest.Cache()); err == nil || !strings.Contains(err.Error(), "webhook") {
 		t.Fatalf("verify after tampering: %v", err)
 	}
 
-	info, err := plugintool.Inspect(ctx, local[0])
+	info, err := plugintool.Inspect(ctx, local[0], hosttest.Cache())
 	if err != nil || info.Manifest.Name != "http-status" || !info.HasValidate {
 		t.Fatalf("inspect: %+v, %v", info, err)
 	}

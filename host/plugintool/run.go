@@ -12,12 +12,12 @@ import (
 )
 
 // Inspect reads a module's manifest, digest and exports.
-func Inspect(ctx context.Context, wasmPath string) (host.Info, error) {
+func Inspect(ctx context.Context, wasmPath string, cache wazero.CompilationCache) (host.Info, error) {
 	wasm, err := os.ReadFile(wasmPath)
 	if err != nil {
 		return host.Info{}, fmt.Errorf("inspect: %w", err)
 	}
-	return host.Inspect(ctx, wasm, nil)
+	return host.Inspect(ctx, wasm, cache)
 }
 
 // Run runs one check or reaction from a .wasm file, granting it exactly
