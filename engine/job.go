@@ -17,4 +17,7 @@ type Job struct {
 	ScheduledAt time.Time       `json:"scheduled_at"`
 	// Timeout bounds one run of the check, host functions included.
 	Timeout Duration `json:"timeout"`
+	// SealedSecrets are the monitor's secrets, still sealed: only the
+	// plugin host opens them, for this check's call.
+	SealedSecrets string `json:"sealed_secrets,omitempty"`
 }

@@ -71,7 +71,7 @@ func (w *Worker) Check(ctx context.Context, j engine.Job) engine.Result {
 	defer cancel()
 	start := time.Now()
 	out, info, err := w.Host.Call(cctx, host.Call{
-		Plugin: j.Check, Version: j.Version, Kind: abi.KindCheck,
+		Plugin: j.Check, Version: j.Version, Kind: abi.KindCheck, SealedSecrets: j.SealedSecrets,
 		Input: abi.Input{Config: j.Config, Context: abi.CallContext{
 			MonitorID: j.MonitorID, Zone: j.Zone, ScheduledAt: j.ScheduledAt,
 		}},

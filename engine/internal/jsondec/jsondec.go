@@ -55,6 +55,8 @@ func fastJob(b []byte, j *engine.Job) bool {
 			return tm(v, &j.ScheduledAt)
 		case "timeout":
 			return j.Timeout.UnmarshalJSON(v) == nil
+		case "sealed_secrets":
+			return str(v, &j.SealedSecrets)
 		}
 		return false
 	})

@@ -29,7 +29,8 @@ var resultSeeds = []string{
 func TestSameAsEncodingJSON(t *testing.T) {
 	at := time.Unix(1_700_000_000, 123_456_789).UTC()
 	j := engine.Job{ID: "m.z.1", MonitorID: "m", Zone: "z", Check: "fixed", Version: "1.0.0",
-		Config: json.RawMessage(`{"status":"healthy"}`), ScheduledAt: at, Timeout: engine.Duration(10 * time.Second)}
+		Config: json.RawMessage(`{"status":"healthy"}`), ScheduledAt: at, Timeout: engine.Duration(10 * time.Second),
+		SealedSecrets: "rbsec1:0a0b0c0d:c2VhbGVk+/"}
 	jobs := append([]string{string(jsonenc.Job(nil, j))}, jobSeeds...)
 	for _, in := range jobs {
 		checkJob(t, []byte(in))

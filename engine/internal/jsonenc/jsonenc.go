@@ -36,6 +36,10 @@ func Job(b []byte, j engine.Job) []byte {
 	b = Time(b, j.ScheduledAt)
 	b = append(b, `,"timeout":`...)
 	b = String(b, j.Timeout.D().String())
+	if j.SealedSecrets != "" {
+		b = append(b, `,"sealed_secrets":`...)
+		b = String(b, j.SealedSecrets)
+	}
 	return append(b, '}')
 }
 

@@ -16,7 +16,8 @@ func TestSameBytesAsEncodingJSON(t *testing.T) {
 	jobs := []engine.Job{
 		{ID: "m.z.1", MonitorID: "m", Zone: "z", Check: "fixed", ScheduledAt: time.UnixMilli(1_700_000_000_123), Timeout: engine.Duration(10 * time.Second)},
 		{ID: odd, MonitorID: odd, Zone: "z", Check: "http-status", Version: "1.2.3",
-			Config: json.RawMessage(`{"url":"http://a/?x=1"}`), ScheduledAt: time.Unix(0, 42).In(zone), Timeout: engine.Duration(1500 * time.Millisecond)},
+			Config: json.RawMessage(`{"url":"http://a/?x=1"}`), ScheduledAt: time.Unix(0, 42).In(zone), Timeout: engine.Duration(1500 * time.Millisecond),
+			SealedSecrets: "rbsec1:0a0b0c0d:c2VhbGVk+/"},
 		{},
 	}
 	for _, j := range jobs {
