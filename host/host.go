@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -67,9 +68,22 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 	default:
 		h.cache, h.ownCache = wazero.NewCompilationCache(), true
 	}
-	for _, e := range entries {
-		p := h.load(ctx, e)
-		h.plugins[e.Name] = append(h.plugins[e.Name], p)
+	// Compiling is CPU-bound and about a second per module cold: load on
+	// every core, then file the results in lock order (current first).
+	loaded := make([]*plugin, len(entries))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, e := range entries {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			loaded[i] = h.load(ctx, e)
+		}()
+	}
+	wg.Wait()
+	for i, e := range entries {
+		h.plugins[e.Name] = append(h.plugins[e.Name], loaded[i])
 	}
 	return h, nil
 }
