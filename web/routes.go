@@ -6,6 +6,7 @@ import "github.com/gofiber/fiber/v2"
 // (openapi.go) lists the same /api/v1 routes; a test keeps them in step.
 func (s *Server) routes() {
 	a := s.app
+	a.Use(s.limitBody)
 	// Bounded per client address (ratelimit.go): password guessing on the
 	// login forms, and floods of the unauthenticated hook endpoints.
 	logins := newLimiter(s.cfg.LoginLimit)
@@ -74,6 +75,9 @@ func (s *Server) routes() {
 	adm.Get("/plans", s.apiAdminPlans)
 	adm.Put("/plans/:id", s.apiAdminPutPlan)
 	adm.Delete("/plans/:id", s.apiAdminDeletePlan)
+	adm.Get("/plugins", s.apiAdminPlugins)
+	adm.Post("/plugins", s.apiAdminPushPlugin)
+	adm.Post("/plugins/:name/rollback", s.apiAdminRollbackPlugin)
 
 	// Pages.
 	a.Get("/", s.pageIndex)

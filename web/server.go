@@ -119,8 +119,10 @@ func New(cfg Config, opts ...Option) *Server {
 	s.sealed = newSealedCache(500_000) // ~150 MB at most
 	s.monitors = newMonitorIndex(cfg.Store.ListMonitors, cfg.PollInterval, cfg.MonitorIndexLimit)
 	s.app = fiber.New(fiber.Config{
-		AppName:               "runbook",
-		BodyLimit:             cfg.BodyLimit,
+		AppName: "runbook",
+		// The transport admits plugin uploads; every other route is held
+		// to cfg.BodyLimit by limitBody.
+		BodyLimit:             max(cfg.BodyLimit, maxPluginUpload),
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,

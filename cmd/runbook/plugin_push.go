@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/runbookhq/runbook/cmd/runbook/internal/hotload"
+	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store/storeurl"
 	"github.com/runbookhq/runbook/host/lock"
 )
@@ -42,7 +42,7 @@ func pluginPush(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
-	o := hotload.PushOptions{Zones: splitList(*zoneList), Actor: cliActor()}
+	o := rollout.PushOptions{Zones: splitList(*zoneList), Actor: cliActor()}
 	if *grant != "" {
 		o.Grant = splitList(*grant)
 	}
@@ -54,7 +54,7 @@ func pluginPush(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	e, err := hotload.Push(ctx, st, wasm, o)
+	e, err := rollout.Push(ctx, st, wasm, o)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func pluginRollback(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rolled, err := hotload.Rollback(ctx, st, fs.Arg(0), splitList(*zoneList), cliActor())
+	rolled, err := rollout.Rollback(ctx, st, fs.Arg(0), splitList(*zoneList), cliActor())
 	for _, r := range rolled {
 		fmt.Printf("%s: %s %s@%s -> %s@%s\n", r.Zone, fs.Arg(0), r.From.Version, short(r.From.SHA256), r.To.Version, short(r.To.SHA256))
 	}
@@ -95,7 +95,7 @@ func pluginExport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	f, err := hotload.Export(ctx, st, *zone)
+	f, err := rollout.Export(ctx, st, *zone)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package hotload_test
+package rollout_test
 
 import (
 	"bytes"
@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/bridge"
-	"github.com/runbookhq/runbook/cmd/runbook/internal/hotload"
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/host"
@@ -202,7 +202,7 @@ func TestHotLoadUnderLoad(t *testing.T) {
 	v2, _ := os.ReadFile(v2Path)
 	push := func(wasm []byte, zones ...string) (lock.Entry, time.Time) {
 		t.Helper()
-		e, err := hotload.Push(ctx, st, wasm, hotload.PushOptions{Zones: zones, Cache: hosttest.Cache()})
+		e, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: zones, Cache: hosttest.Cache()})
 		if err != nil {
 			t.Fatalf("push to %v: %v", zones, err)
 		}
@@ -250,7 +250,7 @@ func TestHotLoadUnderLoad(t *testing.T) {
 	t.Logf("z2 switched to %s in %s", e2.Version, z2.switchedWithin(t, at, e2.SHA256))
 
 	// Rollback everywhere.
-	rolled, err := hotload.Rollback(ctx, st, "http-status", nil, "test")
+	rolled, err := rollout.Rollback(ctx, st, "http-status", nil, "test")
 	at = time.Now()
 	if err != nil || len(rolled) != 2 || rolled[0].To.SHA256 != e1.SHA256 {
 		t.Fatalf("rollback: %+v, %v", rolled, err)
@@ -278,7 +278,7 @@ func TestHotLoadUnderLoad(t *testing.T) {
 
 	// A corrupt module: push refuses it outright...
 	corrupt := append([]byte{}, v2[:len(v2)/2]...)
-	if _, err := hotload.Push(ctx, st, corrupt, hotload.PushOptions{Zones: []string{"z1"}, Cache: hosttest.Cache()}); err == nil {
+	if _, err := rollout.Push(ctx, st, corrupt, rollout.PushOptions{Zones: []string{"z1"}, Cache: hosttest.Cache()}); err == nil {
 		t.Fatal("push of a corrupt module succeeded")
 	} else {
 		t.Logf("push refused: %v", err)
@@ -338,7 +338,7 @@ func TestHotLoadUnderLoad(t *testing.T) {
 	}
 
 	// The store exports as a lock whose current http-status is v1.
-	f, err := hotload.Export(ctx, st, "z1")
+	f, err := rollout.Export(ctx, st, "z1")
 	must(t, err)
 	if cur, _ := f.Current("http-status"); cur.SHA256 != bad.SHA256 {
 		t.Errorf("export: current %s, want the store's current %s", cur.Version, bad.Version)

@@ -1,6 +1,6 @@
 //go:build race
 
-package hotload_test
+package rollout_test
 
 // raceSlowdown stretches the promptness bound under -race, where wazero
 // and the host's instrumentation run 5-20x slower (more when the machine

@@ -1,5 +1,5 @@
 //go:build !race
 
-package hotload_test
+package rollout_test
 
 const raceSlowdown = 1

@@ -1,9 +1,10 @@
-// Package hotload is what `runbook plugin push|rollback` do: record a
+// Package rollout is what `runbook plugin push|rollback` and the admin
+// plugin API do: record a
 // plugin version in the store (module by digest, lock-entry record), make
 // it current in the zones named, and announce it through those zones'
 // queues, where each bridge copies it to the zone's Redis and every worker
 // and actioner there loads it (host/pluginsync). cmd/ only parses flags.
-package hotload
+package rollout
 
 import (
 	"context"

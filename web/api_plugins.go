@@ -1,0 +1,114 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/rollout"
+	"github.com/runbookhq/runbook/engine/store"
+)
+
+// maxPluginUpload bounds a pushed module (a Go plugin is ~5 MB).
+const maxPluginUpload = 32 << 20
+
+// pluginUploadPath is the one route allowed past cfg.BodyLimit.
+const pluginUploadPath = "/api/v1/admin/plugins"
+
+// limitBody holds every request but a plugin upload to cfg.BodyLimit.
+// fiber's own limit is per server, and it must admit modules.
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	if len(c.Body()) > s.cfg.BodyLimit && !(c.Method() == fiber.MethodPost && c.Path() == pluginUploadPath) {
+		return fail(c, fiber.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes", s.cfg.BodyLimit))
+	}
+	return c.Next()
+}
+
+func splitZones(v string) []string {
+	var out []string
+	for _, z := range strings.Split(v, ",") {
+		if z = strings.TrimSpace(z); z != "" {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
+// checkZones names the unknown zones of a rollout: pushing to a typo would
+// queue entries no bridge ever reads.
+func (s *Server) checkZones(zones []string) error {
+	var errs engine.FieldErrors
+	if len(zones) == 0 {
+		errs.Add("zones", "name the zones to roll out to (zones=a,b): a rollout goes zone by zone by choice")
+	}
+	for _, z := range zones {
+		if !slices.Contains(s.cfg.Zones, z) {
+			errs.Add("zones", "unknown zone %q (known: %v)", z, s.cfg.Zones)
+		}
+	}
+	return errs.Err()
+}
+
+// apiAdminPlugins lists what runs where: every zone's current version of
+// every pushed plugin, with its rollback history.
+func (s *Server) apiAdminPlugins(c *fiber.Ctx) error {
+	ds, err := s.cfg.Store.ListPluginDeployments(c.UserContext(), c.Query("zone"), c.Query("name"))
+	if err != nil {
+		return failErr(c, err)
+	}
+	return c.JSON(nonNil(ds))
+}
+
+// apiAdminPushPlugin takes a module (the raw .wasm as the body) and makes
+// it current in the zones named, as `runbook plugin push` does: the module
+// is inspected, refused with a reason if the host would refuse it, stored
+// by digest and announced to the zones' queues.
+func (s *Server) apiAdminPushPlugin(c *fiber.Ctx) error {
+	zones := splitZones(c.Query("zones"))
+	if err := s.checkZones(zones); err != nil {
+		return failErr(c, err)
+	}
+	body := c.Body()
+	if len(body) == 0 {
+		return fail(c, fiber.StatusBadRequest, "invalid", "send the module's bytes as the body", fieldReason{"body", "is empty"})
+	}
+	o := rollout.PushOptions{Zones: zones, Actor: user(c).ID}
+	if g := c.Query("grant"); g != "" {
+		o.Grant = splitZones(g)
+	}
+	e, err := rollout.Push(c.UserContext(), s.cfg.Store, append([]byte(nil), body...), o)
+	if err != nil {
+		if errors.Is(err, store.ErrUnavailable) {
+			return failErr(c, err)
+		}
+		// Everything else is the module's fault: not wasm, wrong ABI,
+		// a capability not granted.
+		return fail(c, fiber.StatusBadRequest, "invalid_plugin", err.Error(), fieldReason{"body", err.Error()})
+	}
+	s.log.Info("plugin pushed", "plugin", e.Name, "version", e.Version, "digest", e.SHA256, "zones", zones, "user", user(c).ID)
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+// apiAdminRollbackPlugin returns a plugin to its previous version in the
+// zones named (every zone running it when none is named).
+func (s *Server) apiAdminRollbackPlugin(c *fiber.Ctx) error {
+	zones := splitZones(c.Query("zones"))
+	if len(zones) > 0 {
+		if err := s.checkZones(zones); err != nil {
+			return failErr(c, err)
+		}
+	}
+	rolled, err := rollout.Rollback(c.UserContext(), s.cfg.Store, c.Params("name"), zones, user(c).ID)
+	if err != nil && len(rolled) == 0 {
+		return failErr(c, err)
+	}
+	if err != nil {
+		// Some zones rolled back: say which, and what stopped the rest.
+		return c.Status(fiber.StatusMultiStatus).JSON(fiber.Map{"rolled": rolled, "error": err.Error()})
+	}
+	return c.JSON(fiber.Map{"rolled": rolled})
+}
