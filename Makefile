@@ -11,7 +11,7 @@ run: deps build plugins
 	$(BIN) up
 
 ## test: vet, race-enabled tests, and check plugins.lock matches the sources
-test: deps-test build plugins
+test: deps-test build plugins as
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(BIN) plugin verify
@@ -31,7 +31,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/runbook
 
 ## plugins: build every plugin under plugins/ to $(PLUGINS)/NAME.wasm
-plugins: build as
+plugins: build
 	$(BIN) plugin build -out $(PLUGINS)
 
 ## lock: rebuild plugins and rewrite plugins.lock (commit the result)
