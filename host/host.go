@@ -88,6 +88,10 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 	return h, nil
 }
 
+// CompilationCache is the cache this Host compiles into, for tools that
+// inspect modules the Host may load later (a plugin push).
+func (h *Host) CompilationCache() wazero.CompilationCache { return h.cache }
+
 // Close closes every plugin runtime (and the cache if the Host made it).
 // Calls in flight fail; later calls return an error.
 func (h *Host) Close(ctx context.Context) error {

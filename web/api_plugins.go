@@ -76,7 +76,7 @@ func (s *Server) apiAdminPushPlugin(c *fiber.Ctx) error {
 	if len(body) == 0 {
 		return fail(c, fiber.StatusBadRequest, "invalid", "send the module's bytes as the body", fieldReason{"body", "is empty"})
 	}
-	o := rollout.PushOptions{Zones: zones, Actor: user(c).ID}
+	o := rollout.PushOptions{Zones: zones, Actor: user(c).ID, Cache: s.cfg.PluginCache}
 	if g := c.Query("grant"); g != "" {
 		o.Grant = splitZones(g)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 )
 
@@ -17,9 +18,15 @@ import (
 // with the reason, and the upload is the one body allowed past the API's
 // size limit.
 func TestAdminPushesAndRollsBackPlugins(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvWith(t, func(c *Config) { c.PluginCache = hosttest.Cache() })
 	wasm, err := os.ReadFile(hosttest.Wasm(t, "webhook")[0])
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Compile once outside the requests (a cold compile under -race takes
+	// longer than a test request may); pushes then find it cached, as
+	// they find the host's compilations in production.
+	if _, err := host.Inspect(context.Background(), wasm, hosttest.Cache()); err != nil {
 		t.Fatal(err)
 	}
 	if len(wasm) <= e.s.cfg.BodyLimit {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"github.com/tetratelabs/wazero"
 	"log/slog"
 	"time"
 
@@ -61,6 +62,9 @@ type Config struct {
 	// PublicURL is how users reach this server ("https://runbook.example"),
 	// so pages show webhook URLs in full; "" shows paths only.
 	PublicURL string
+	// PluginCache, when set, is the compilation cache plugin uploads are
+	// inspected with (the plugin host's), so a push compiles only once.
+	PluginCache wazero.CompilationCache
 	// LoginLimit and HookLimit bound requests per client address per
 	// minute to the login/sign-up forms and to the webhook, heartbeat and
 	// integration endpoints (defaults 10 and 600; negative disables).

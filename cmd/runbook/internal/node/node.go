@@ -90,7 +90,11 @@ func Run(ctx context.Context, o Options) error {
 		if o.Host != nil {
 			v = o.Host
 		}
-		srv := web.New(web.Config{Store: o.Store, Zones: names, Plugins: v, Logger: o.Logger, SessionKey: o.SessionKey}, o.Web...)
+		opts := o.Web
+		if o.Host != nil {
+			opts = append([]web.Option{web.WithPluginCache(o.Host.CompilationCache())}, opts...)
+		}
+		srv := web.New(web.Config{Store: o.Store, Zones: names, Plugins: v, Logger: o.Logger, SessionKey: o.SessionKey}, opts...)
 		srv.App().Get("/metrics", adaptMetrics())
 		g.Go(func() error { return srv.Listen(ctx, o.HTTPAddr) })
 	} else if o.MetricsAddr != "" {
