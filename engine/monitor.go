@@ -50,7 +50,7 @@ type Monitor struct {
 	Silences  []Silence `json:"silences,omitempty"`
 	Paused    bool      `json:"paused,omitempty"`
 	Status    Status    `json:"status"`
-	StatusAt  time.Time `json:"status_at,omitempty"`
+	StatusAt  time.Time `json:"status_at,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }

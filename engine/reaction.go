@@ -60,7 +60,7 @@ type Reaction struct {
 	DryRun    bool      `json:"dry_run,omitempty"`
 	Enabled   bool      `json:"enabled"`
 	Timeout   Duration  `json:"timeout,omitempty"`
-	LastRun   time.Time `json:"last_run,omitempty"`
+	LastRun   time.Time `json:"last_run,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
