@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -16,13 +17,14 @@ import (
 // maxPluginUpload bounds a pushed module (a Go plugin is ~5 MB).
 const maxPluginUpload = 32 << 20
 
-// pluginUploadPath is the one route allowed past cfg.BodyLimit.
-const pluginUploadPath = "/api/v1/admin/plugins"
+// pluginUploadPaths are the routes allowed past cfg.BodyLimit: the API's
+// and the admin page's plugin upload.
+var pluginUploadPaths = map[string]bool{"/api/v1/admin/plugins": true, "/admin/plugins": true}
 
 // limitBody holds every request but a plugin upload to cfg.BodyLimit.
 // fiber's own limit is per server, and it must admit modules.
 func (s *Server) limitBody(c *fiber.Ctx) error {
-	if len(c.Body()) > s.cfg.BodyLimit && !(c.Method() == fiber.MethodPost && c.Path() == pluginUploadPath) {
+	if len(c.Body()) > s.cfg.BodyLimit && !(c.Method() == fiber.MethodPost && pluginUploadPaths[c.Path()]) {
 		return fail(c, fiber.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes", s.cfg.BodyLimit))
 	}
 	return c.Next()
@@ -111,4 +113,40 @@ func (s *Server) apiAdminRollbackPlugin(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusMultiStatus).JSON(fiber.Map{"rolled": rolled, "error": err.Error()})
 	}
 	return c.JSON(fiber.Map{"rolled": rolled})
+}
+
+// pageAdminPushPlugin is the admin page's upload form: the same push as
+// the API, errors shown on the form's fields.
+func (s *Server) pageAdminPushPlugin(c *fiber.Ctx) error {
+	zones := splitZones(c.FormValue("zones"))
+	if err := s.checkZones(zones); err != nil {
+		return s.renderAdmin(c, fiber.StatusBadRequest, err)
+	}
+	fh, err := c.FormFile("module")
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusBadRequest, &engine.FieldError{Field: "module", Reason: "choose the .wasm file to push"})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusBadRequest, &engine.FieldError{Field: "module", Reason: err.Error()})
+	}
+	defer f.Close()
+	wasm, err := io.ReadAll(io.LimitReader(f, maxPluginUpload+1))
+	if err != nil || len(wasm) > maxPluginUpload {
+		return s.renderAdmin(c, fiber.StatusBadRequest, &engine.FieldError{Field: "module", Reason: fmt.Sprintf("must be a readable file of at most %d MiB", maxPluginUpload>>20)})
+	}
+	e, err := rollout.Push(c.UserContext(), s.cfg.Store, wasm, rollout.PushOptions{Zones: zones, Actor: user(c).ID, Cache: s.cfg.PluginCache})
+	if err != nil {
+		return s.renderAdmin(c, fiber.StatusBadRequest, &engine.FieldError{Field: "module", Reason: err.Error()})
+	}
+	s.log.Info("plugin pushed", "plugin", e.Name, "version", e.Version, "digest", e.SHA256, "zones", zones, "user", user(c).ID)
+	return c.Redirect("/admin#plugins", fiber.StatusSeeOther)
+}
+
+// pageAdminRollbackPlugin is the admin page's rollback button.
+func (s *Server) pageAdminRollbackPlugin(c *fiber.Ctx) error {
+	if _, err := rollout.Rollback(c.UserContext(), s.cfg.Store, c.Params("name"), splitZones(c.FormValue("zones")), user(c).ID); err != nil {
+		return s.renderAdmin(c, statusOf(err), &engine.FieldError{Field: "module", Reason: err.Error()})
+	}
+	return c.Redirect("/admin#plugins", fiber.StatusSeeOther)
 }

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"os"
 	"strings"
 	"testing"
@@ -99,3 +102,49 @@ func TestAdminPushesAndRollsBackPlugins(t *testing.T) {
 
 // TestMain removes the plugin modules hosttest builds for this package.
 func TestMain(m *testing.M) { hosttest.Main(m) }
+
+// The admin page pushes a module from a file form and lists what runs in
+// each zone; a bad zone is shown on the form, nothing pushed.
+func TestAdminPagePushesPlugins(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.PluginCache = hosttest.Cache() })
+	wasm, err := os.ReadFile(hosttest.Wasm(t, "webhook")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := host.Inspect(context.Background(), wasm, hosttest.Cache()); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.login("admin@example.com", "password-u-admin")
+	if code, body := b.get("/admin"); code != 200 || !strings.Contains(body, "Push a plugin version") || !strings.Contains(body, "No plugin pushed yet") {
+		t.Fatalf("admin page: %d", code)
+	}
+	upload := func(zones string) (int, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("_csrf", b.csrf)
+		_ = mw.WriteField("zones", zones)
+		fw, _ := mw.CreateFormFile("module", "webhook.wasm")
+		_, _ = fw.Write(wasm)
+		_ = mw.Close()
+		res, err := b.c.Post(b.base+"/admin/plugins", mw.FormDataContentType(), &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if m := csrfRE.FindSubmatch(body); m != nil {
+			b.csrf = string(m[1])
+		}
+		return res.StatusCode, string(body)
+	}
+	if code, body := upload("mars"); code != 400 || !strings.Contains(body, "unknown zone") {
+		t.Fatalf("bad zone: %d, want 400 naming it on the form", code)
+	}
+	if ds, _ := e.st.ListPluginDeployments(context.Background(), "", ""); len(ds) != 0 {
+		t.Fatalf("refused push stored %+v", ds)
+	}
+	if code, body := upload("z1"); code != 200 || !strings.Contains(body, `data-plugin="webhook" data-zone="z1"`) {
+		t.Fatalf("push: %d, want the admin page listing webhook in z1", code)
+	}
+}

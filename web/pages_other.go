@@ -173,7 +173,11 @@ func (s *Server) renderAdmin(c *fiber.Ctx, status int, err error) error {
 	for _, u := range us {
 		views = append(views, viewUser(u))
 	}
-	return s.render(c, status, "admin.html", page{"Users": views, "Plans": ps, "Errors": errs, "Error": msg})
+	deployments, derr := s.cfg.Store.ListPluginDeployments(c.UserContext(), "", "")
+	if derr != nil {
+		msg = "store unavailable"
+	}
+	return s.render(c, status, "admin.html", page{"Users": views, "Plans": ps, "Plugins": deployments, "Zones": s.cfg.Zones, "Errors": errs, "Error": msg})
 }
 
 func (s *Server) pageAdminSetPlan(c *fiber.Ctx) error {

@@ -120,6 +120,8 @@ func (s *Server) routes() {
 	p.Get("/admin", s.requireAdminPage, s.pageAdmin)
 	p.Post("/admin/users/:id/plan", s.requireAdminPage, s.pageAdminSetPlan)
 	p.Post("/admin/plans", s.requireAdminPage, s.pageAdminPutPlan)
+	p.Post("/admin/plugins", s.requireAdminPage, s.pageAdminPushPlugin)
+	p.Post("/admin/plugins/:name/rollback", s.requireAdminPage, s.pageAdminRollbackPlugin)
 }
 
 type pageRoutes struct {
