@@ -107,12 +107,16 @@ func (s *Server) buildSealed(ctx context.Context, monitorID string, now time.Tim
 			bs.add(r)
 		}
 	}
-	sl.oldestRaw, sl.complete, err = s.scanRaw(ctx, monitorID, sl.rawFrom, sl.until, func(res engine.Result, at time.Time) {
-		bs.addResult(res, at)
-	})
+	// The store sums the raw month per hour: decoding 43,200 whole rows
+	// here took ~190 ms of a first view.
+	raw, err := s.cfg.Store.HistoryHours(ctx, monitorID, store.HoursQuery{Since: sl.rawFrom, Before: sl.until, MaxRows: uptimeRawMax})
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range raw.Hours {
+		bs.add(r)
+	}
+	sl.oldestRaw, sl.complete = raw.Oldest, raw.Complete
 	sl.buckets = bs.sorted()
 	return sl, nil
 }

@@ -25,6 +25,7 @@ type Store interface {
 	Reactions
 	Records
 	Rollups
+	HistoryHours
 	Queues
 	Accounts
 	AccountsExt

@@ -25,6 +25,9 @@ func RunRollups(t *testing.T, f Factory) {
 		{"Expires", testRollupExpiry},
 		{"Query", testRollupQuery},
 		{"Concurrent", testRetainConcurrent},
+		{"HistoryHours", testHistoryHours},
+		{"HistoryHoursMaxRows", testHistoryHoursMaxRows},
+		{"HistoryHoursMany", testHistoryHoursMany},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, f) })
