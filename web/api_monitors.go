@@ -5,15 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
-	"github.com/runbookhq/runbook/host"
-	"github.com/runbookhq/runbook/host/abi"
 )
 
 func newID(prefix string) string {
@@ -35,33 +32,6 @@ func decode(c *fiber.Ctx, v any) error {
 
 func (s *Server) ownMonitor(c *fiber.Ctx) (engine.Monitor, error) {
 	return s.ownMonitorID(c.UserContext(), user(c), c.Params("id"))
-}
-
-func (s *Server) listMonitors(c *fiber.Ctx) error {
-	sn, err := s.monitors.get(c.UserContext(), user(c).ID)
-	if err != nil {
-		return failErr(c, err)
-	}
-	total := len(sn.ms)
-	off, lim := clamp(c.QueryInt("offset", 0), 0, total), c.QueryInt("limit", 0)
-	ms := sn.ms[off:]
-	if lim > 0 && lim < len(ms) {
-		ms = ms[:lim]
-	}
-	out := make([]monitorView, len(ms))
-	c.Set("X-Total-Count", strconv.Itoa(total))
-	// One catalog read for the whole list: a host lists its plugins under
-	// a lock.
-	var plugins []host.PluginInfo
-	if s.cfg.Catalog != nil {
-		plugins = s.cfg.Catalog.Plugins()
-	}
-	// The snapshot is shared: views are copies.
-	for i := range ms {
-		mf, _ := findManifest(plugins, abi.KindCheck, ms[i].Check, ms[i].Version)
-		out[i] = s.viewMonitor(ms[i], maskConfig(ms[i].Config, mf.Config))
-	}
-	return c.JSON(out)
 }
 
 func (s *Server) getMonitor(c *fiber.Ctx) error {

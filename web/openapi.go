@@ -18,7 +18,30 @@ type apiOp struct {
 	body                       string // schema name of the JSON body, "" for none
 	resp                       string // schema name of the 2xx body, "" for none
 	status                     int    // 2xx status, default 200
+	query                      []apiParam
+	headers                    []apiParam // response headers of the 2xx answer
 }
+
+// apiParam is a documented query parameter or response header.
+type apiParam struct {
+	name, desc string
+	schema     map[string]any
+}
+
+// monitorPageParams and monitorPageHeaders document the paging of
+// GET /api/v1/monitors (api_monitors_page.go).
+var (
+	monitorPageParams = []apiParam{
+		{"limit", "monitors per page, 1 to 1000 (default 100); anything else is a 400 naming limit", map[string]any{"type": "integer", "minimum": 1, "maximum": monitorPageMax, "default": monitorPageDefault}},
+		{"cursor", "where the page starts: the X-Next-Cursor of the page before, as returned (opaque); a cursor this API did not return is a 400 naming cursor", str()},
+		{"offset", "deprecated: skip this many monitors (use cursor; not both)", map[string]any{"type": "integer", "minimum": 0, "deprecated": true}},
+	}
+	monitorPageHeaders = []apiParam{
+		{"X-Total-Count", "the caller's monitors in all pages", integer()},
+		{"X-Next-Cursor", "cursor of the next page; absent on the last page", str()},
+		{"Link", `<...?limit=N&cursor=...>; rel="next" (RFC 8288); absent on the last page`, str()},
+	}
+)
 
 var apiOps = []apiOp{
 	{method: "GET", path: "/api/v1/openapi.json", summary: "This document", tag: "meta", public: true},
@@ -43,7 +66,8 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/v1/audit", summary: "Who changed what and when, newest first (limit, before; admins see all or ?owner=); never values, only field names", tag: "audit", resp: "AuditEntries"},
 	{method: "GET", path: "/api/v1/stream", summary: "Server-sent events: monitors (diff), summary, events", tag: "dashboard"},
 
-	{method: "GET", path: "/api/v1/monitors", summary: "List monitors", tag: "monitors", resp: "Monitors"},
+	{method: "GET", path: "/api/v1/monitors", summary: "List monitors by id, a page at a time (limit, cursor); follow X-Next-Cursor or the Link header until it is absent", tag: "monitors", resp: "Monitors",
+		query: monitorPageParams, headers: monitorPageHeaders},
 	{method: "POST", path: "/api/v1/monitors", summary: "Create a monitor (webhook/heartbeat kinds return their token once)", tag: "monitors", body: "Monitor", resp: "MonitorSaved", status: 201},
 	{method: "GET", path: "/api/v1/monitors/{id}", summary: "Get a monitor (secrets masked)", tag: "monitors", resp: "Monitor"},
 	{method: "PUT", path: "/api/v1/monitors/{id}", summary: "Replace a monitor (masked secrets are kept)", tag: "monitors", body: "Monitor", resp: "MonitorSaved"},
@@ -196,6 +220,9 @@ func buildOpenAPI() map[string]any {
 		for _, m := range pathParam.FindAllStringSubmatch(op.path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": str()})
 		}
+		for _, q := range op.query {
+			params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.desc, "schema": q.schema})
+		}
 		if params != nil {
 			o["parameters"] = params
 		}
@@ -205,6 +232,13 @@ func buildOpenAPI() map[string]any {
 		ok := map[string]any{"description": "success"}
 		if op.resp != "" {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}
+		}
+		if len(op.headers) > 0 {
+			hs := map[string]any{}
+			for _, h := range op.headers {
+				hs[h.name] = map[string]any{"description": h.desc, "schema": h.schema}
+			}
+			ok["headers"] = hs
 		}
 		errResp := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 		o["responses"] = map[string]any{itoa(status): ok, "default": errResp}

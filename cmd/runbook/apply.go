@@ -69,17 +69,23 @@ func envOr(k, def string) string {
 // do sends body as JSON and decodes a 2xx answer into out; other answers
 // become errors carrying the API's message and fields.
 func (c *apiClient) do(ctx context.Context, method, path string, body, out any) (int, error) {
+	code, _, err := c.send(ctx, method, path, body, out)
+	return code, err
+}
+
+// send is do that also returns the answer's headers (paging travels there).
+func (c *apiClient) send(ctx context.Context, method, path string, body, out any) (int, http.Header, error) {
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return 0, fmt.Errorf("encode %s %s: %w", method, path, err)
+			return 0, nil, fmt.Errorf("encode %s %s: %w", method, path, err)
 		}
 		r = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.base, "/")+path, r)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	if body != nil {
@@ -87,7 +93,7 @@ func (c *apiClient) do(ctx context.Context, method, path string, body, out any) 
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("%s %s: %w", method, path, err)
+		return 0, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<20))
@@ -103,14 +109,14 @@ func (c *apiClient) do(ctx context.Context, method, path string, body, out any) 
 		if msg == "" {
 			msg = strings.TrimSpace(string(raw))
 		}
-		return res.StatusCode, fmt.Errorf("%s %s: %d %s: %s", method, path, res.StatusCode, e.Error.Code, msg)
+		return res.StatusCode, res.Header, fmt.Errorf("%s %s: %d %s: %s", method, path, res.StatusCode, e.Error.Code, msg)
 	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return res.StatusCode, fmt.Errorf("%s %s: decode: %w", method, path, err)
+			return res.StatusCode, res.Header, fmt.Errorf("%s %s: decode: %w", method, path, err)
 		}
 	}
-	return res.StatusCode, nil
+	return res.StatusCode, res.Header, nil
 }
 
 func newAPIClient() *apiClient { return &apiClient{http: &http.Client{Timeout: 30 * time.Second}} }
@@ -188,10 +194,12 @@ func apply(ctx context.Context, c *apiClient, cf configFile, prune, dry bool, ou
 		for _, o := range kind.list {
 			keep[o["id"].(string)] = true
 		}
-		var have []struct {
+		// Every page is read before anything is deleted, so deletes do
+		// not shift the pages still to come.
+		have, err := listAll[struct {
 			ID string `json:"id"`
-		}
-		if _, err := c.do(ctx, "GET", kind.path, nil, &have); err != nil {
+		}](ctx, c, kind.path)
+		if err != nil {
 			return err
 		}
 		for _, h := range have {

@@ -36,10 +36,11 @@ func cmdExport(ctx context.Context, args []string) error {
 
 func export(ctx context.Context, c *apiClient, w io.Writer) error {
 	var cf configFile
-	if _, err := c.do(ctx, "GET", "/api/v1/reactions", nil, &cf.Reactions); err != nil {
+	var err error
+	if cf.Reactions, err = listAll[map[string]any](ctx, c, "/api/v1/reactions"); err != nil {
 		return err
 	}
-	if _, err := c.do(ctx, "GET", "/api/v1/monitors", nil, &cf.Monitors); err != nil {
+	if cf.Monitors, err = listAll[map[string]any](ctx, c, "/api/v1/monitors"); err != nil {
 		return err
 	}
 	for _, list := range [][]map[string]any{cf.Reactions, cf.Monitors} {
