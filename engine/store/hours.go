@@ -86,9 +86,9 @@ var errNoStatus = errors.New("no status")
 
 // AddJSON counts one stored engine.Result at time at, reading only the
 // fields a sum needs in one pass that stops once it has them: a month of
-// a busy monitor is 43,200 rows, and a full decode of each took ~3.5 µs
-// against ~0.5 µs here. The store wrote the row itself, so it is not
-// validated beyond having a status.
+// a busy monitor is 43,200 rows, and encoding/json took ~3 µs a row
+// (even into a three-field struct) against ~0.5 µs here. The store
+// wrote the row itself, so it is not validated beyond having a status.
 func (h *HourSummer) AddJSON(at time.Time, row []byte) error {
 	var zone, status string
 	var dur engine.Duration
