@@ -151,48 +151,62 @@ func BenchmarkHostCall(b *testing.B) {
 // against the same check written in plain Go, side by side in one run,
 // against a server in another process (so its CPU is not counted), with
 // CPU per check. Target: wasm ≤ 1.10× native.
+//
+// Calls look like a worker's: they rotate over benchMonitors monitors,
+// each with its own URL (so config caches must hold them all), and carry
+// the zone and scheduled time the worker sends. The native loop GETs the
+// same URLs in the same order.
 func BenchmarkHTTPCheck(b *testing.B) {
-	url := benchServer(b)
-	config := fmt.Sprintf(`{"url":%q}`, url)
+	base := benchServer(b)
+	urls := make([]string, benchMonitors)
+	configs := make([]json.RawMessage, benchMonitors)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/health/m%d", base, i)
+		configs[i] = json.RawMessage(fmt.Sprintf(`{"url":%q}`, urls[i]))
+	}
 	for _, conn := range []struct {
 		name      string
 		keepAlive bool
 	}{{"fresh-conn", false}, {"keep-alive", true}} {
-		native := nativeHTTPCheck(url, conn.keepAlive)
+		native := nativeHTTPCheck(conn.keepAlive)
 		h := func() *host.Host {
 			defer host.SetHTTPKeepAliveForBench(conn.keepAlive)()
 			return benchHost(b, "http-status")
 		}()
 		b.Run(conn.name+"/native-go", func(b *testing.B) {
-			if err := native(); err != nil {
-				b.Fatal(err)
-			}
+			i := 0
 			reportCPU(b, func() {
-				if err := native(); err != nil {
+				if err := native(urls[i%benchMonitors]); err != nil {
 					b.Fatal(err)
 				}
+				i++
 			})
 		})
 		b.Run(conn.name+"/wasm-http-status", func(b *testing.B) {
-			if out := mustCall(b, h, "http-status", config); out.Status != abi.StatusHealthy {
-				b.Fatal(out)
-			}
+			i := 0
 			reportCPU(b, func() {
-				if out := mustCall(b, h, "http-status", config); out.Status != abi.StatusHealthy {
-					b.Fatal(out)
+				m := i % benchMonitors
+				out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
+					Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
+				if err != nil || out.Status != abi.StatusHealthy {
+					b.Fatal(out, err)
 				}
+				i++
 			})
 		})
 	}
 }
 
+// benchMonitors is how many monitors BenchmarkHTTPCheck rotates over.
+const benchMonitors = 64
+
 // nativeHTTPCheck is http-status in plain Go: GET, discard a capped body,
 // compare the status, time it. Its own client, configured like the
 // host's: a new connection per check, or keep-alive.
-func nativeHTTPCheck(url string, keepAlive bool) func() error {
+func nativeHTTPCheck(keepAlive bool) func(url string) error {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: 90 * time.Second, DisableKeepAlives: !keepAlive}}
-	return func() error {
+	return func(url string) error {
 		start := time.Now()
 		resp, err := client.Get(url)
 		if err != nil {

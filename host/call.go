@@ -72,7 +72,7 @@ func (p *plugin) run(ctx context.Context, in abi.Input) (abi.Output, error) {
 	if errs := p.schema.check(in.Config); errs != nil {
 		return abi.Output{}, &ConfigError{Plugin: p.entry.Name, Errors: errs}
 	}
-	input, err := json.Marshal(in)
+	input, err := marshalInput(in)
 	if err != nil {
 		return abi.Output{}, fmt.Errorf("plugin %s: encode input: %w", p.entry.Name, err)
 	}

@@ -73,7 +73,7 @@ func (e Env) CheckAddress(scheme, host, port string) error {
 
 func (st *callState) resolveTarget() (target, error) {
 	st.targetOnce.Do(func() {
-		st.target, st.targetErr = targetOf(st.plugin.manifest, st.config)
+		st.target, st.targetErr = st.plugin.targets.get(st.plugin.manifest, st.config)
 	})
 	return st.target, st.targetErr
 }

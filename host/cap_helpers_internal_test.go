@@ -78,9 +78,19 @@ func (c *capProbe) callCtx(t *testing.T, ctx context.Context, name string, req, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := dispatch(ctx, c.st, name, b)
+	env, raw := dispatch(ctx, c.st, name, b)
 	if env.Error != nil {
 		return env.Error
+	}
+	if raw != nil {
+		r, ok := res.(*abi.HTTPResponse)
+		if !ok {
+			t.Fatalf("%s: a raw reply, but the probe wants %T", name, res)
+		}
+		if err := abi.DecodeHTTPResponseBinary(raw, r); err != nil {
+			t.Fatalf("decode %s binary result: %v", name, err)
+		}
+		return nil
 	}
 	if res != nil {
 		if err := json.Unmarshal(env.Result, res); err != nil {

@@ -26,6 +26,11 @@ type Capability struct {
 // instead of marshalling it by reflection.
 type EncodedResult []byte
 
+// RawReply is a successful result in a form the guest asked for itself
+// (http's "reply": "binary"): host_call hands it over as is, without
+// the JSON envelope. Errors are always an envelope.
+type RawReply []byte
+
 var (
 	registryMu sync.RWMutex
 	registry   = map[string]Capability{}
@@ -57,17 +62,18 @@ func badRequest(format string, args ...any) *abi.HostError {
 	return &abi.HostError{Code: abi.ErrCodeBadRequest, Message: fmt.Sprintf(format, args...)}
 }
 
-// dispatch runs one host call and always produces an envelope.
-func dispatch(ctx context.Context, st *callState, name string, req []byte) abi.Envelope {
+// dispatch runs one host call and produces its envelope, or the raw
+// reply when the handler returned a RawReply.
+func dispatch(ctx context.Context, st *callState, name string, req []byte) (abi.Envelope, RawReply) {
 	p := st.plugin
 	c, ok := capability(name)
 	if !ok {
-		return abi.Envelope{Error: &abi.HostError{Code: abi.ErrCodeUnknownCapability, Message: fmt.Sprintf("no capability %q", name)}}
+		return abi.Envelope{Error: &abi.HostError{Code: abi.ErrCodeUnknownCapability, Message: fmt.Sprintf("no capability %q", name)}}, nil
 	}
 	if !c.Ambient && !p.allowed[name] {
 		p.log.Warn("capability denied", "capability", name, "reason", "not granted")
 		return abi.Envelope{Error: denied("capability %q is not granted to plugin %s (manifest asks %v, plugins.lock grants %v)",
-			name, p.entry.Name, p.manifest.Capabilities, p.entry.Capabilities)}
+			name, p.entry.Name, p.manifest.Capabilities, p.entry.Capabilities)}, nil
 	}
 	res, err := c.Handle(ctx, Env{st: st}, req)
 	if err != nil {
@@ -79,14 +85,17 @@ func dispatch(ctx context.Context, st *callState, name string, req []byte) abi.E
 			t, _ := st.resolveTarget()
 			p.log.Warn("capability denied", "capability", name, "target", t.host+":"+t.port, "reason", he.Message)
 		}
-		return abi.Envelope{Error: he}
+		return abi.Envelope{Error: he}, nil
 	}
-	if b, ok := res.(EncodedResult); ok {
-		return abi.Envelope{Result: json.RawMessage(b)}
+	switch b := res.(type) {
+	case RawReply:
+		return abi.Envelope{}, b
+	case EncodedResult:
+		return abi.Envelope{Result: json.RawMessage(b)}, nil
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
-		return abi.Envelope{Error: &abi.HostError{Code: abi.ErrCodeFailed, Message: "encode result: " + err.Error()}}
+		return abi.Envelope{Error: &abi.HostError{Code: abi.ErrCodeFailed, Message: "encode result: " + err.Error()}}, nil
 	}
-	return abi.Envelope{Result: b}
+	return abi.Envelope{Result: b}, nil
 }

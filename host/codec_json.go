@@ -39,6 +39,8 @@ func unmarshalHTTPRequest(raw []byte, r *abi.HTTPRequest) error {
 			_, err = d.Boolean(&r.OmitHeaders)
 		case 9:
 			err = decodeTLS(d, &r.TLS)
+		case 10:
+			_, err = d.Str(&r.Reply)
 		default:
 			_, err = d.Raw()
 		}
@@ -55,7 +57,7 @@ func unmarshalHTTPRequest(raw []byte, r *abi.HTTPRequest) error {
 }
 
 var (
-	httpRequestFields = []string{"method", "url", "headers", "host", "body", "timeout_ms", "max_body_bytes", "follow_redirects", "omit_headers", "tls"}
+	httpRequestFields = []string{"method", "url", "headers", "host", "body", "timeout_ms", "max_body_bytes", "follow_redirects", "omit_headers", "tls", "reply"}
 	tlsFields         = []string{"insecure_skip_verify", "server_name"}
 	outputFields      = []string{"status", "message", "metrics"}
 )

@@ -83,10 +83,17 @@ func profileChecks(t *testing.T, url string, n int, interval int32) *guestProfil
 		t.Fatal(err, h.Plugins()[0].Err)
 	}
 	defer h.Close(context.Background())
-	config := fmt.Sprintf(`{"url":%q}`, url)
+	// As BenchmarkHTTPCheck: a worker's input, rotating over monitors.
+	configs := make([][]byte, benchMonitors)
+	for i := range configs {
+		configs[i] = fmt.Appendf(nil, `{"url":"%s/health/m%d"}`, url, i)
+	}
+	i := 0
 	run := func() {
+		m := i % benchMonitors
+		i++
 		out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
-			Config: []byte(config), Context: abi.CallContext{MonitorID: "m1"}}})
+			Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
 		if err != nil || out.Status != abi.StatusHealthy {
 			t.Fatal(out, err)
 		}

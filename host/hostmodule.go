@@ -46,10 +46,12 @@ func hostCall(ctx context.Context, mod api.Module, stack []uint64) {
 		stack[0] = api.EncodeI64(abi.HostCallErrMemory)
 		return
 	}
-	env := dispatch(ctx, st, string(name), json.RawMessage(req))
-	b, err := encodeEnvelope(env)
-	if err != nil { // cannot happen for these types; keep the guest informed anyway
-		b = []byte(`{"error":{"code":"failed","message":"encode envelope"}}`)
+	env, b := dispatch(ctx, st, string(name), json.RawMessage(req))
+	if b == nil {
+		var err error
+		if b, err = encodeEnvelope(env); err != nil { // cannot happen for these types; keep the guest informed anyway
+			b = []byte(`{"error":{"code":"failed","message":"encode envelope"}}`)
+		}
 	}
 	st.pending, st.hasPending = b, true
 	stack[0] = api.EncodeI64(int64(len(b)))

@@ -26,6 +26,7 @@ type plugin struct {
 	allowed     map[string]bool
 	hasValidate bool
 	schema      *configSchema // the manifest's config schema, compiled at load
+	targets     targetCache   // each config's target (targetcache.go)
 	// enforcement says how the deadline stops guest code (deadline.go).
 	enforcement string
 	runtime     wazero.Runtime

@@ -58,6 +58,10 @@ func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
 		}
 		dst = append(dst, '}')
 	}
+	if r.Reply != "" {
+		dst = append(dst, `,"reply":`...)
+		dst = jsonx.AppendString(dst, r.Reply)
+	}
 	return append(dst, '}')
 }
 

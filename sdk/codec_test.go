@@ -296,3 +296,36 @@ func FuzzEncoders(f *testing.F) {
 		}
 	})
 }
+
+// parseUTC must agree with time.Time's UnmarshalJSON wherever it
+// answers, and answer for what the host writes.
+func TestParseUTCMatchesTime(t *testing.T) {
+	cases := []string{`"2026-11-26T10:39:28Z"`, `"2026-11-26T10:39:28.123456789Z"`, `"2026-11-26T10:39:28.1Z"`,
+		`"2024-02-29T00:00:00Z"`, `"2025-02-29T00:00:00Z"`, `"2026-13-01T00:00:00Z"`, `"2026-11-26T24:00:00Z"`,
+		`"2026-11-26T10:39:28.Z"`, `"2026-11-26T10:39:28.1234567890Z"`, `"2026-11-26T10:39:28+01:00"`,
+		`"2026-11-26 10:39:28Z"`, `"0000-01-01T00:00:00Z"`, `"9999-12-31T23:59:59.999999999Z"`, `"2026-11-26T10:39:2xZ"`}
+	for _, c := range cases {
+		var want time.Time
+		wantErr := want.UnmarshalJSON([]byte(c))
+		got, ok := parseUTC([]byte(c))
+		if ok && (wantErr != nil || !got.Equal(want) || got.Location() != want.Location()) {
+			t.Errorf("parseUTC(%s) = %v; time says %v, %v", c, got, want, wantErr)
+		}
+	}
+	for _, c := range cases[:3] {
+		if _, ok := parseUTC([]byte(c)); !ok {
+			t.Errorf("parseUTC(%s) declined what the host writes", c)
+		}
+	}
+}
+
+func FuzzParseUTC(f *testing.F) {
+	f.Add(`"2026-11-26T10:39:28.123Z"`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseUTC([]byte(s))
+		var want time.Time
+		if err := want.UnmarshalJSON([]byte(s)); ok && (err != nil || !got.Equal(want)) {
+			t.Fatalf("parseUTC(%s) = %v; time says %v, %v", s, got, want, err)
+		}
+	})
+}

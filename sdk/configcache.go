@@ -2,9 +2,12 @@ package sdk
 
 import "sync"
 
-// maxCachedConfigs bounds configCache: an instance usually serves a
-// handful of monitors of one plugin.
-const maxCachedConfigs = 16
+// maxCachedConfigs bounds configCache. A pooled instance serves any of
+// its plugin's monitors, so it must hold them all or nearly: past the
+// bound each call decodes its config by reflection again (tens of µs in
+// a wasm guest). A decoded config is a few hundred bytes; 1,024 of them
+// are well inside an instance's memory limit.
+const maxCachedConfigs = 1024
 
 // configCache keeps decoded and validated configs by their raw bytes.
 //

@@ -81,6 +81,11 @@ func HTTP(req HTTPRequest) (*HTTPResponse, error) {
 	// (scratch), and a successful envelope decoded in one pass.
 	s := getScratch()
 	defer putScratch(s)
+	if req.Reply == "" {
+		// Cheaper to read than JSON (abi.ReplyBinary); a host that does
+		// not know the field answers JSON, which httpReply also reads.
+		req.Reply = abi.ReplyBinary
+	}
 	s.req = appendHTTPRequest(s.req[:0], req)
 	raw, err := hostCall(abi.CapHTTP, s.req, s.resp[:0])
 	if err != nil {
@@ -94,6 +99,12 @@ func HTTP(req HTTPRequest) (*HTTPResponse, error) {
 // plain result, else through settle, which says exactly what is wrong.
 func httpReply(raw []byte) (*HTTPResponse, error) {
 	resp := new(HTTPResponse)
+	if len(raw) > 0 && raw[0] == abi.BinaryReplyTag {
+		if err := abi.DecodeHTTPResponseBinary(raw, resp); err != nil {
+			return nil, fmt.Errorf("%s: decode response: %w", abi.CapHTTP, err)
+		}
+		return resp, nil
+	}
 	if decodeHTTPResult(raw, resp) {
 		return resp, nil
 	}

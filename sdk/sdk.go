@@ -3,6 +3,7 @@ package sdk
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/runbookhq/runbook/host/abi"
 )
@@ -65,11 +66,18 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 		panic("sdk: manifest: " + err.Error())
 	}
 	configs := &configCache[C]{}
+	var (
+		mu      sync.Mutex      // only contended in native tests; wasm is single-threaded
+		lastCtx abi.CallContext // the previous call's, for decodeInputLike
+	)
 	registered = &plugin{
 		manifest: mj,
 		kind:     kind,
 		call: func(raw []byte) abi.Output {
-			in, err := decodeInput(raw)
+			mu.Lock()
+			in, err := decodeInputLike(raw, &lastCtx)
+			lastCtx = in.Context
+			mu.Unlock()
 			if err != nil {
 				return errorOutput(kind, "input: %v", err)
 			}

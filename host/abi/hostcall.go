@@ -54,6 +54,10 @@ type HTTPRequest struct {
 	// copied and decoded on every call.
 	OmitHeaders bool `json:"omit_headers,omitempty"`
 	TLS         *TLS `json:"tls,omitempty"`
+	// Reply "binary" (ReplyBinary) asks for a successful result in the
+	// binary layout of httpbin.go instead of a JSON envelope; "" or
+	// "json" is the envelope. Errors are always an envelope.
+	Reply string `json:"reply,omitempty"`
 }
 
 // TLS options of an HTTP request. Verification is on unless disabled.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/runbookhq/runbook/sdk"
 )
@@ -85,16 +86,31 @@ func check(_ sdk.Context, cfg Config) sdk.Output {
 	// check's own code (docs/PERFORMANCE.md, "Plugin host").
 	var out sdk.Output
 	if slices.Contains(cfg.codes(), resp.Status) {
-		out = sdk.Healthy("status " + strconv.Itoa(resp.Status))
+		out = sdk.Healthy(statusMessage(resp.Status))
 	} else {
 		out = sdk.Failed("%s %s: status %d, want one of %v", cfg.methodName(), cfg.URL, resp.Status, cfg.codes())
 	}
-	out.Metrics = map[string]float64{
-		"status":        float64(resp.Status),
-		"total_ms":      resp.Timing.TotalMS,
-		"first_byte_ms": resp.Timing.FirstByteMS,
-	}
+	out.Metrics = make(map[string]float64, 3) // sized: no growth on insert
+	out.Metrics["status"] = float64(resp.Status)
+	out.Metrics["total_ms"] = resp.Timing.TotalMS
+	out.Metrics["first_byte_ms"] = resp.Timing.FirstByteMS
 	return out
+}
+
+// healthyMessages holds "status NNN" per status, made once each: the
+// healthy path builds no string.
+var healthyMessages [600]atomic.Pointer[string]
+
+func statusMessage(status int) string {
+	if status < 0 || status >= len(healthyMessages) {
+		return "status " + strconv.Itoa(status)
+	}
+	if m := healthyMessages[status].Load(); m != nil {
+		return *m
+	}
+	m := "status " + strconv.Itoa(status)
+	healthyMessages[status].Store(&m)
+	return m
 }
 
 func (c Config) methodName() string {

@@ -83,6 +83,9 @@ func AppendFloat(dst []byte, f float64) ([]byte, error) {
 	if f == math.Trunc(f) && math.Abs(f) < 1<<53 && (f != 0 || !math.Signbit(f)) {
 		return strconv.AppendInt(dst, int64(f), 10), nil
 	}
+	if dst, ok := appendMilli(dst, f); ok {
+		return dst, nil
+	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
@@ -97,6 +100,39 @@ func AppendFloat(dst []byte, f float64) ([]byte, error) {
 		}
 	}
 	return dst, nil
+}
+
+// appendMilli writes f when it is exactly the double nearest some
+// k/1000 (|f| < 1e9): durations in milliseconds at microsecond
+// resolution, which is how the host reports timings. Every decimal
+// with fewer digits lies at least 0.001 away, far more than f's ulp,
+// so k/1000 with trailing zeros trimmed is exactly the shortest form
+// strconv would find, without its search.
+func appendMilli(dst []byte, f float64) ([]byte, bool) {
+	a := math.Abs(f)
+	if a >= 1e9 || a < 1e-3 {
+		return dst, false
+	}
+	k := math.Round(a * 1000)
+	if k/1000 != a {
+		return dst, false
+	}
+	n := int64(k)
+	if f < 0 {
+		dst = append(dst, '-')
+	}
+	dst = strconv.AppendInt(dst, n/1000, 10)
+	frac := n % 1000
+	if frac == 0 {
+		return dst, true // whole numbers took the path above; kept for safety
+	}
+	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	end := 3
+	for digits[end-1] == '0' {
+		end--
+	}
+	dst = append(dst, '.')
+	return append(dst, digits[:end]...), true
 }
 
 // AppendInt appends an integer.

@@ -153,6 +153,26 @@ func (d *Dec) Str(v *string) (null bool, err error) {
 	return false, err
 }
 
+// StrLike is Str, except that when the string reads the same as like,
+// *v is set to like itself: no allocation. Decoders keep the previous
+// document's values as like, for fields that rarely change between
+// documents (a zone, a monitor id served again).
+func (d *Dec) StrLike(v *string, like string) (null bool, err error) {
+	if null, err := d.Null(); null || err != nil {
+		return null, err
+	}
+	var buf [64]byte
+	b, err := d.String(buf[:0])
+	if err == nil {
+		if string(b) == like {
+			*v = like
+		} else {
+			*v = string(b)
+		}
+	}
+	return false, err
+}
+
 // Base64 reads a standard base64 string into *v as encoding/json decodes
 // a []byte: null is nil, "" is empty but not nil.
 func (d *Dec) Base64(v *[]byte) error {

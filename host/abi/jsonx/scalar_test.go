@@ -1,6 +1,7 @@
 package jsonx
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -43,6 +44,34 @@ func TestNumberFastPathsMatchStrconv(t *testing.T) {
 		}
 	}
 	if _, ok := shortDecimal([]byte("0.412345")); !ok {
+		t.Error("a host timing took the slow path")
+	}
+}
+
+// AppendFloat must write what encoding/json writes, fast path or not:
+// millisecond timings at microsecond resolution take appendMilli.
+func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	fs := []float64{0, 1, -1, 0.5, 0.001, -0.001, 0.0005, 0.1 + 0.2, 1e-7, 1e21, 123.456, 999999999.999,
+		1e9 + 0.5, math.Nextafter(0.25, 1), math.MaxFloat64, math.SmallestNonzeroFloat64}
+	for range 200000 {
+		switch r.IntN(3) {
+		case 0: // what the host reports: k µs as ms
+			fs = append(fs, float64(r.Int64N(2e12)-1e12)/1000)
+		case 1:
+			fs = append(fs, r.NormFloat64()*math.Pow10(r.IntN(12)-4))
+		default:
+			fs = append(fs, math.Float64frombits(r.Uint64()))
+		}
+	}
+	for _, f := range fs {
+		want, wantErr := json.Marshal(f)
+		got, err := AppendFloat(nil, f)
+		if (err != nil) != (wantErr != nil) || err == nil && string(got) != string(want) {
+			t.Fatalf("AppendFloat(%v) = %s, %v; json.Marshal = %s, %v", f, got, err, want, wantErr)
+		}
+	}
+	if _, ok := appendMilli(nil, 0.412); !ok {
 		t.Error("a host timing took the slow path")
 	}
 }
