@@ -1,5 +1,5 @@
 // Host capabilities (docs/ABI.md §9) through the runbook imports.
-import { Value, parse, ObjectWriter, encodeString } from "./json";
+import { Value, parse, ObjectWriter, encodeString, KIND_OBJECT, KIND_ARRAY, KIND_STRING } from "./json";
 
 @external("runbook", "host_call")
 declare function host_call(namePtr: usize, nameLen: u32, reqPtr: usize, reqLen: u32): i64;
@@ -23,12 +23,19 @@ export class HostResult {
   error: HostError | null = null;
 }
 
-// call runs capability name with a request JSON. The exchange has two
+// Reply is what a host_call returned: the bytes, or why there are none.
+class Reply {
+  buf: ArrayBuffer = new ArrayBuffer(0);
+  len: i32 = 0;
+  error: HostError | null = null;
+}
+
+// exchange runs capability name with a request JSON. The exchange has two
 // steps so the host never calls back into the guest: host_call runs the
 // capability and parks the response; host_result copies it into a buffer
 // this side allocated.
-export function call(name: string, request: string): HostResult {
-  const r = new HostResult();
+function exchange(name: string, request: string): Reply {
+  const r = new Reply();
   const nameBuf = String.UTF8.encode(name);
   const reqBuf = String.UTF8.encode(request);
   const n = host_call(changetype<usize>(nameBuf), nameBuf.byteLength, changetype<usize>(reqBuf), reqBuf.byteLength);
@@ -36,13 +43,24 @@ export function call(name: string, request: string): HostResult {
     r.error = new HostError("abi", "host_call failed with code " + n.toString());
     return r;
   }
-  const buf = new ArrayBuffer(<i32>n + 1);
-  const w = host_result(changetype<usize>(buf));
+  r.buf = new ArrayBuffer(<i32>n + 1);
+  const w = host_result(changetype<usize>(r.buf));
   if (w < 0) {
     r.error = new HostError("abi", "host_result failed with code " + w.toString());
     return r;
   }
-  const doc = parse(String.UTF8.decodeUnsafe(changetype<usize>(buf), <usize>w));
+  r.len = w;
+  return r;
+}
+
+// envelope reads a JSON response envelope.
+function envelope(reply: Reply): HostResult {
+  const r = new HostResult();
+  if (reply.error !== null) {
+    r.error = reply.error;
+    return r;
+  }
+  const doc = parse(String.UTF8.decodeUnsafe(changetype<usize>(reply.buf), <usize>reply.len));
   if (!doc.ok) {
     r.error = new HostError("abi", "bad envelope: " + doc.error);
     return r;
@@ -55,6 +73,11 @@ export function call(name: string, request: string): HostResult {
   const res = doc.value.get("result");
   if (res !== null) r.result = res;
   return r;
+}
+
+// call runs capability name with a request JSON and reads its envelope.
+export function call(name: string, request: string): HostResult {
+  return envelope(exchange(name, request));
 }
 
 // log writes to the plugin's log (level debug|info|warn|error). Failures
@@ -81,6 +104,8 @@ export class HTTPRequest {
   // maxBodyBytes caps the body shipped back; 0 is the host's default.
   maxBodyBytes: i32 = 0;
   followRedirects: bool = false;
+  // omitHeaders leaves the response headers out: cheaper when unread.
+  omitHeaders: bool = false;
   insecureSkipVerify: bool = false;
   serverName: string = "";
 
@@ -103,6 +128,10 @@ export class HTTPRequest {
     if (this.timeoutMS > 0) w.number("timeout_ms", this.timeoutMS);
     if (this.maxBodyBytes > 0) w.number("max_body_bytes", this.maxBodyBytes);
     if (this.followRedirects) w.bool("follow_redirects", true);
+    if (this.omitHeaders) w.bool("omit_headers", true);
+    // The binary result (docs/ABI.md §9) is read with a few loads instead
+    // of a JSON parse; a host that predates it answers JSON, read below.
+    w.string("reply", "binary");
     if (this.insecureSkipVerify || this.serverName.length > 0) {
       const t = new ObjectWriter();
       if (this.insecureSkipVerify) t.bool("insecure_skip_verify", true);
@@ -129,8 +158,12 @@ export class HTTPResponse {
 }
 
 export function http(req: HTTPRequest): HTTPResponse {
+  const reply = exchange("http", req.toJSON());
+  if (reply.error === null && reply.len > 0 && load<u8>(changetype<usize>(reply.buf)) == BINARY_REPLY_TAG) {
+    return readBinary(reply);
+  }
   const resp = new HTTPResponse();
-  const r = call("http", req.toJSON());
+  const r = envelope(reply);
   if (r.error !== null) {
     resp.error = r.error;
     return resp;
@@ -149,4 +182,91 @@ export function http(req: HTTPRequest): HTTPResponse {
     resp.firstByteMS = t.getNumber("first_byte_ms");
   }
   return resp;
+}
+
+const BINARY_REPLY_TAG: u8 = 0xb1;
+const BINARY_HEADER: i32 = 52; // tag, flags, status, size, 5 timings
+
+// readBinary reads the binary http result (docs/ABI.md §9, "reply").
+// Every length is checked against the reply: a malformed one is an
+// "abi" error, never a read past it.
+function readBinary(reply: Reply): HTTPResponse {
+  const resp = new HTTPResponse();
+  const p = changetype<usize>(reply.buf);
+  const end = reply.len;
+  if (end < BINARY_HEADER + 10) return badBinary(resp);
+  resp.truncated = (load<u8>(p + 1) & 1) != 0;
+  resp.status = <i32>load<u16>(p + 2);
+  resp.size = <f64>load<i64>(p + 4);
+  resp.firstByteMS = load<f64>(p + 36);
+  resp.totalMS = load<f64>(p + 44);
+  let off: i32 = BINARY_HEADER;
+  const protoLen = <i32>load<u16>(p + off);
+  off += 2;
+  if (off + protoLen + 8 > end) return badBinary(resp);
+  resp.proto = String.UTF8.decodeUnsafe(p + off, protoLen);
+  off += protoLen;
+  const count = load<u32>(p + off);
+  off += 4;
+  if (count > 0) {
+    const h = new Value();
+    h.kind = KIND_OBJECT;
+    for (let i: u32 = 0; i < count; i++) {
+      if (off + 6 > end) return badBinary(resp);
+      const kl = <i32>load<u16>(p + off);
+      off += 2;
+      if (off + kl + 4 > end) return badBinary(resp);
+      h.keys.push(String.UTF8.decodeUnsafe(p + off, kl));
+      off += kl;
+      const nv = load<u32>(p + off);
+      off += 4;
+      const vs = new Value();
+      vs.kind = KIND_ARRAY;
+      for (let j: u32 = 0; j < nv; j++) {
+        if (off + 4 > end) return badBinary(resp);
+        const vl = <i32>load<u32>(p + off);
+        off += 4;
+        if (vl < 0 || off + vl > end) return badBinary(resp);
+        const v = new Value();
+        v.kind = KIND_STRING;
+        v.s = String.UTF8.decodeUnsafe(p + off, vl);
+        vs.items.push(v);
+        off += vl;
+      }
+      h.items.push(vs);
+    }
+    resp.headers = h;
+  }
+  if (off + 4 > end) return badBinary(resp);
+  const bodyLen = <i32>load<u32>(p + off);
+  off += 4;
+  if (bodyLen < 0 || off + bodyLen != end) return badBinary(resp);
+  if (bodyLen > 0) resp.bodyBase64 = base64(p + off, bodyLen);
+  return resp;
+}
+
+function badBinary(resp: HTTPResponse): HTTPResponse {
+  resp.status = 0;
+  resp.error = new HostError("abi", "malformed binary http result");
+  return resp;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// base64 keeps HTTPResponse.bodyBase64 what it was on the JSON path.
+function base64(p: usize, n: i32): string {
+  let out = "";
+  let i = 0;
+  for (; i + 3 <= n; i += 3) {
+    const v = (<u32>load<u8>(p + i) << 16) | (<u32>load<u8>(p + i + 1) << 8) | <u32>load<u8>(p + i + 2);
+    out += B64.charAt((v >> 18) & 63) + B64.charAt((v >> 12) & 63) + B64.charAt((v >> 6) & 63) + B64.charAt(v & 63);
+  }
+  if (n - i == 1) {
+    const v = <u32>load<u8>(p + i) << 16;
+    out += B64.charAt((v >> 18) & 63) + B64.charAt((v >> 12) & 63) + "==";
+  } else if (n - i == 2) {
+    const v = (<u32>load<u8>(p + i) << 16) | (<u32>load<u8>(p + i + 1) << 8);
+    out += B64.charAt((v >> 18) & 63) + B64.charAt((v >> 12) & 63) + B64.charAt((v >> 6) & 63) + "=";
+  }
+  return out;
 }

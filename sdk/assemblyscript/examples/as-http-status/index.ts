@@ -52,6 +52,7 @@ class HTTPStatus extends Plugin {
     req.method = cfg.getString("method", "GET").toUpperCase();
     req.timeoutMS = <i32>(cfg.getNumber("timeout") * 1000);
     req.maxBodyBytes = 1; // the body is not looked at; don't ship it across
+    req.omitHeaders = true; // nor the headers
     const resp = http(req);
     const err = resp.error;
     if (err !== null) {
