@@ -81,8 +81,11 @@ func (l *limiter) sweep(now time.Time) {
 	}
 }
 
-func newLimiter(max int) *limiter {
-	return &limiter{max: max, m: map[string]*window{}, now: time.Now}
+func newLimiter(max int, clock func() time.Time) *limiter {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &limiter{max: max, m: map[string]*window{}, now: clock}
 }
 
 // rateLimit returns a handler counting requests against l (shared by the

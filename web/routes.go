@@ -9,10 +9,10 @@ func (s *Server) routes() {
 	a.Use(s.limitBody)
 	// Bounded per client address (ratelimit.go): password guessing on the
 	// login forms, and floods of the unauthenticated hook endpoints.
-	logins := newLimiter(s.cfg.LoginLimit)
+	logins := newLimiter(s.cfg.LoginLimit, s.cfg.limitClock)
 	loginLimit := s.rateLimit("login", logins, true)
 	apiLoginLimit := s.rateLimit("login", logins, false)
-	hookLimit := s.rateLimit("hooks", newLimiter(s.cfg.HookLimit), false)
+	hookLimit := s.rateLimit("hooks", newLimiter(s.cfg.HookLimit, s.cfg.limitClock), false)
 	a.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	a.Get("/static/:file", s.static)
 

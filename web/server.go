@@ -70,6 +70,10 @@ type Config struct {
 	// integration endpoints (defaults 10 and 600; negative disables).
 	LoginLimit int
 	HookLimit  int
+
+	// limitClock, when set, is the rate limiters' clock: tests fix it so
+	// a burst never straddles a window edge.
+	limitClock func() time.Time
 }
 
 // Server holds the app and what handlers share.
