@@ -44,7 +44,13 @@ type Options struct {
 	Roles []Role
 	Zones []zones.Config
 	Store store.Store
-	Host  *host.Host // needed by worker, actioner and web
+	// Host serves the first zone's workers and actioners, and the web's
+	// config validation; needed by worker, actioner and web.
+	Host *host.Host
+	// NewHost makes the host of every further zone (see zoneHosts):
+	// required when one process runs workers or actioners for several
+	// zones, so that each zone serves its own plugin versions.
+	NewHost func(ctx context.Context, z zones.Config) (*host.Host, error)
 	// HTTPAddr serves the web (with RoleWeb).
 	HTTPAddr   string
 	SessionKey []byte
@@ -72,12 +78,24 @@ func Run(ctx context.Context, o Options) error {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	// A zone that fails to start stops the ones already running.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	g, ctx := errgroup.WithContext(ctx)
 	if o.Host != nil {
 		registerPools(o.Host)
 	}
+	hosts, closeHosts, err := zoneHosts(ctx, o)
+	if err != nil {
+		return err
+	}
+	// After every component has stopped: a host closed under a running
+	// worker would fail its calls.
+	defer closeHosts()
 	for _, z := range o.Zones {
-		if err := startZone(ctx, g, o, z); err != nil {
+		if err := startZone(ctx, g, o, z, hosts[z.Name]); err != nil {
+			cancel()
+			_ = g.Wait()
 			return err
 		}
 	}
@@ -106,7 +124,7 @@ func Run(ctx context.Context, o Options) error {
 	return g.Wait()
 }
 
-func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config) error {
+func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config, h *host.Host) error {
 	log := o.Logger.With("zone", z.Name)
 	// Each actioner slot may wait on Redis at once; a smaller pool would
 	// queue results behind connections, not behind Redis.
@@ -149,29 +167,29 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		g.Go(func() error { return c.Run(ctx) })
 	}
 	if o.has(RoleWorker) {
-		if o.Host == nil {
+		if h == nil {
 			return fmt.Errorf("zone %s: the worker needs the plugin host", z.Name)
 		}
 		p, err := producer(z.ActionBroker.Frontend)
 		if err != nil {
 			return err
 		}
-		w := &worker.Worker{Zone: z.Name, Host: o.Host, Results: p, Logger: log}
+		w := &worker.Worker{Zone: z.Name, Host: h, Results: p, Logger: log}
 		g.Go(func() error { return w.Run(ctx, z.MonitorBroker.Backend, z.Worker.Concurrency) })
 	}
 	if o.has(RoleActioner) {
-		if o.Host == nil {
+		if h == nil {
 			return fmt.Errorf("zone %s: the actioner needs the plugin host", z.Name)
 		}
-		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: o.Host,
+		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: h,
 			MaxAge: z.Actioner.MaxResultAge.D(), Logger: log}
 		g.Go(func() error { return a.Run(ctx, z.ActionBroker.Backend, z.Actioner.Concurrency) })
 		g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
 	}
-	if o.Host != nil && (o.has(RoleWorker) || o.has(RoleActioner)) {
+	if h != nil && (o.has(RoleWorker) || o.has(RoleActioner)) {
 		// Plugins pushed to this zone load here without a restart.
 		g.Go(func() error {
-			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: o.Host, Logger: log})
+			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: h, Logger: log})
 		})
 	}
 	if o.has(RoleBridge) {
