@@ -16,6 +16,7 @@ import (
 	"github.com/runbookhq/runbook/engine/broker"
 	"github.com/runbookhq/runbook/engine/control"
 	"github.com/runbookhq/runbook/engine/journal"
+	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
@@ -199,6 +200,9 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		}
 		b := &bridge.Bridge{Zone: z.Name, Store: o.Store, Redis: rdb, Actions: p, Logger: log}
 		g.Go(func() error { return b.Run(ctx) })
+		// The bridge copies plugin modules into the zone; this removes
+		// the ones no version in use needs any more.
+		g.Go(func() error { rollout.RunGC(ctx, o.Store, rdb, z.Name, rollout.GCOptions{Logger: log}); return nil })
 		if !o.has(RoleActioner) {
 			// Someone must drain the journal; the lock makes sharing safe.
 			g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
