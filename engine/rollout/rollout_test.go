@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tetratelabs/wazero"
+
 	"github.com/runbookhq/runbook/bridge"
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
@@ -183,7 +185,7 @@ func short(d string) string { return d[:12] }
 // includes the bridge noticing and applying the entry), and the corrupt
 // module must be refused while the old version keeps serving.
 func TestHotLoadUnderLoad(t *testing.T) {
-	f := hotLoadUnderLoad(t, within)
+	f := hotLoadUnderLoad(t, within, false)
 	if f.failed > 0 {
 		t.Fatalf("%d of %d checks failed: %v", f.failed, f.total, f.firstErr)
 	}
@@ -204,8 +206,10 @@ type hotLoadFigures struct {
 }
 
 // hotLoadUnderLoad runs TestHotLoadUnderLoad's scenario; a switch slower
-// than within fails tb.
-func hotLoadUnderLoad(t testing.TB, within time.Duration) hotLoadFigures {
+// than within fails tb. cold gives each zone's host a compilation cache of
+// its own, so each compiles the pushed module itself (as a process that
+// does not share the pusher's cache does).
+func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigures {
 	var f hotLoadFigures
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -242,7 +246,12 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration) hotLoadFigures {
 	var loads []*zoneLoad
 	for _, zone := range []string{"z1", "z2"} {
 		b := &bridge.Bridge{Zone: zone, Store: st, Redis: rdb, Logger: log, RetainEvery: -1}
-		h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 8, Logger: log})
+		cfg := host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 8, Logger: log}
+		if cold {
+			cfg.Cache = wazero.NewCompilationCache()
+			defer cfg.Cache.Close(ctx)
+		}
+		h := hosttest.NewWithConfig(t, cfg)
 		bg.Add(2)
 		go func() { defer bg.Done(); _ = b.Run(runCtx) }()
 		go func() {
