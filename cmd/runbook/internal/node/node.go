@@ -190,7 +190,8 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 	if h != nil && (o.has(RoleWorker) || o.has(RoleActioner)) {
 		// Plugins pushed to this zone load here without a restart.
 		g.Go(func() error {
-			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: h, Logger: log})
+			// o.Logger: the syncer names the zone itself.
+			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: h, Logger: o.Logger})
 		})
 	}
 	if o.has(RoleBridge) {
@@ -202,7 +203,10 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		g.Go(func() error { return b.Run(ctx) })
 		// The bridge copies plugin modules into the zone; this removes
 		// the ones no version in use needs any more.
-		g.Go(func() error { rollout.RunGC(ctx, o.Store, rdb, z.Name, rollout.GCOptions{Logger: log}); return nil })
+		g.Go(func() error {
+			rollout.RunGC(ctx, o.Store, rdb, z.Name, rollout.GCOptions{Logger: o.Logger})
+			return nil
+		})
 		if !o.has(RoleActioner) {
 			// Someone must drain the journal; the lock makes sharing safe.
 			g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
