@@ -25,8 +25,9 @@ import (
 // `runbook up -zone-name a,b` or `runbook worker -zones DIR` does). A
 // version pushed to zone a is what a's checks run, while b's checks keep
 // running the old one; pushed to b too, both run it; rolled back in a
-// only, a returns to the old version and b stays on the new one. The
-// digests are read from the history rows the checks wrote to the store.
+// only, a returns to the old version and b stays on the new one; rolled
+// back in b, both run the old one again. The digests are read from the
+// history rows the checks wrote to the store.
 func TestStagedRolloutInOneProcess(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -173,6 +174,13 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	}
 	expect("rolled back in a", at, map[string]string{"a": d1, "b": d2})
 	never(at, "b", d2)
+
+	at = time.Now()
+	if _, err := rollout.Rollback(ctx, st, "http-status", []string{"b"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	expect("rolled back in b", at, map[string]string{"a": d1, "b": d1})
+	never(at, "a", d1)
 }
 
 func short(d string) string {
