@@ -39,10 +39,12 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	var zs []zones.Config
 	for _, name := range []string{"a", "b"} {
 		z := zones.Config{
-			Name:          name,
-			Redis:         zones.RedisConfig{Addr: redistest.Start(t).Addr},
-			MonitorBroker: zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
-			ActionBroker:  zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
+			Name:  name,
+			Redis: zones.RedisConfig{Addr: redistest.Start(t).Addr},
+			// inproc, as `runbook up` does: real ZeroMQ sockets without
+			// racing other tests for free TCP ports.
+			MonitorBroker: zones.BrokerConfig{Frontend: inproc(t, name, "monitor-front"), Backend: inproc(t, name, "monitor-back")},
+			ActionBroker:  zones.BrokerConfig{Frontend: inproc(t, name, "action-front"), Backend: inproc(t, name, "action-back")},
 		}
 		z.Journal.FlushInterval = engine.Duration(100 * time.Millisecond)
 		z.Normalize()
@@ -74,9 +76,11 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	}
 	first, _ := newHost(ctx, zs[0])
 	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
+	stopped := make(chan struct{})
+	var nodeErr error
 	go func() {
-		done <- node.Run(runCtx, node.Options{
+		defer close(stopped)
+		nodeErr = node.Run(runCtx, node.Options{
 			Roles: []node.Role{node.RoleBridge, node.RoleControl, node.RoleBroker, node.RoleWorker, node.RoleActioner},
 			Zones: zs, Store: st, Host: first, NewHost: newHost,
 		})
@@ -84,9 +88,9 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	defer func() {
 		stop()
 		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("node: %v", err)
+		case <-stopped:
+			if nodeErr != nil {
+				t.Errorf("node: %v", nodeErr)
 			}
 		case <-time.After(15 * time.Second):
 			t.Error("node did not stop within 15s")
@@ -110,6 +114,11 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 		var rows []engine.Result
 		deadline := time.Now().Add(30 * time.Second)
 		for time.Now().Before(deadline) {
+			select {
+			case <-stopped:
+				t.Fatalf("%s: node stopped: %v", what, nodeErr)
+			default:
+			}
 			rows, _ = st.History(ctx, "site", store.HistoryQuery{Since: since, Limit: 1000})
 			slices.SortFunc(rows, func(x, y engine.Result) int { return x.ScheduledAt.Compare(y.ScheduledAt) })
 			ok := true
@@ -181,6 +190,11 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	}
 	expect("rolled back in b", at, map[string]string{"a": d1, "b": d1})
 	never(at, "a", d1)
+}
+
+// inproc names a ZeroMQ inproc endpoint unique to this test and zone.
+func inproc(t *testing.T, zone, socket string) string {
+	return "inproc://" + t.Name() + "-" + zone + "-" + socket
 }
 
 func short(d string) string {
