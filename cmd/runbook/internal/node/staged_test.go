@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,12 +41,10 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	var zs []zones.Config
 	for _, name := range []string{"a", "b"} {
 		z := zones.Config{
-			Name:  name,
-			Redis: zones.RedisConfig{Addr: redistest.Start(t).Addr},
-			// inproc, as `runbook up` does: real ZeroMQ sockets without
-			// racing other tests for free TCP ports.
-			MonitorBroker: zones.BrokerConfig{Frontend: inproc(t, name, "monitor-front"), Backend: inproc(t, name, "monitor-back")},
-			ActionBroker:  zones.BrokerConfig{Frontend: inproc(t, name, "action-front"), Backend: inproc(t, name, "action-back")},
+			Name:          name,
+			Redis:         zones.RedisConfig{Addr: redistest.Start(t).Addr},
+			MonitorBroker: zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
+			ActionBroker:  zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
 		}
 		z.Journal.FlushInterval = engine.Duration(100 * time.Millisecond)
 		z.Normalize()
@@ -93,7 +93,9 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 				t.Errorf("node: %v", nodeErr)
 			}
 		case <-time.After(15 * time.Second):
-			t.Error("node did not stop within 15s")
+			var stacks strings.Builder
+			_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+			t.Errorf("node did not stop within 15s; goroutines:\n%s", stacks.String())
 		}
 	}()
 
@@ -190,11 +192,6 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	}
 	expect("rolled back in b", at, map[string]string{"a": d1, "b": d1})
 	never(at, "a", d1)
-}
-
-// inproc names a ZeroMQ inproc endpoint unique to this test and zone.
-func inproc(t *testing.T, zone, socket string) string {
-	return "inproc://" + t.Name() + "-" + zone + "-" + socket
 }
 
 func short(d string) string {
