@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/storeurl"
@@ -73,18 +74,44 @@ func trimScheme(u string) string {
 	return ""
 }
 
-func (c *common) host(ctx context.Context, log *slog.Logger, box *secret.Box) (*host.Host, error) {
+// hosts opens the compilation cache and makes the process's first plugin
+// host with zone z's limits, plus a maker for the hosts of further zones:
+// one host per zone (so a push to one zone changes no other), one cache
+// for all (so a module compiles once per process). closeAll closes the
+// first host and the cache; node.Run closes the hosts it makes.
+func (c *common) hosts(ctx context.Context, log *slog.Logger, box *secret.Box, z zones.Config) (first *host.Host, more func(context.Context, zones.Config) (*host.Host, error), closeAll func(), err error) {
 	cfg := host.Config{LockFile: c.lockFile, Logger: log, Secrets: box}
 	if c.cacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(c.cacheDir)
+		cfg.Cache, err = wazero.NewCompilationCacheWithDir(c.cacheDir)
 		if err != nil {
-			return nil, fmt.Errorf("opening wasm cache %s: %w", c.cacheDir, err)
+			return nil, nil, nil, fmt.Errorf("opening wasm cache %s: %w", c.cacheDir, err)
 		}
-		cfg.Cache = cache
+		// Instrumented modules are kept beside the compiled code, so a
+		// restart (or another process on this cache) loads warm.
+		cfg.CacheDir = c.cacheDir
+	} else {
+		cfg.Cache = wazero.NewCompilationCache()
+	}
+	closeCache := func() { _ = cfg.Cache.Close(context.Background()) }
+	first, err = newHost(ctx, log, cfg, z)
+	if err != nil {
+		closeCache()
+		return nil, nil, nil, err
+	}
+	more = func(ctx context.Context, z zones.Config) (*host.Host, error) {
+		return newHost(ctx, log.With("zone", z.Name), cfg, z)
+	}
+	closeAll = func() { _ = first.Close(context.Background()); closeCache() }
+	return first, more, closeAll, nil
+}
+
+func newHost(ctx context.Context, log *slog.Logger, cfg host.Config, z zones.Config) (*host.Host, error) {
+	if z.Name != "" {
+		cfg = node.HostConfig(cfg, z)
 	}
 	h, err := host.New(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("loading plugins from %s: %w", c.lockFile, err)
+		return nil, fmt.Errorf("loading plugins from %s: %w", cfg.LockFile, err)
 	}
 	for _, p := range h.Plugins() {
 		if p.Err != nil {

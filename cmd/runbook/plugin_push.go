@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tetratelabs/wazero"
+
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store/storeurl"
 	"github.com/runbookhq/runbook/host/lock"
@@ -34,6 +36,7 @@ func pluginPush(ctx context.Context, args []string) error {
 	grant := fs.String("grant", "", "capabilities allowed, comma-separated; a module asking for more is refused (default: what its manifest asks)")
 	timeoutMS := fs.Int("timeout-ms", 0, "per-call time limit for this version (0: host default)")
 	memoryMiB := fs.Int("memory-mib", 0, "memory limit for this version (0: host default)")
+	cacheDir := fs.String("wasm-cache", "", "compile into this wazero cache directory; point it at the -wasm-cache the workers and actioners share and they load the version without compiling it again")
 	_ = fs.Parse(args)
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: runbook plugin push -zones a,b [-store URL] [-grant http,dns] FILE.wasm")
@@ -48,6 +51,14 @@ func pluginPush(ctx context.Context, args []string) error {
 	}
 	if *timeoutMS > 0 || *memoryMiB > 0 {
 		o.Limits = &lock.Limits{TimeoutMS: *timeoutMS, MemoryMiB: *memoryMiB}
+	}
+	if *cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(*cacheDir)
+		if err != nil {
+			return fmt.Errorf("push: -wasm-cache %s: %w", *cacheDir, err)
+		}
+		defer cache.Close(ctx)
+		o.Cache = cache
 	}
 	st, err := storeurl.Open(ctx, *storeURL)
 	if err != nil {

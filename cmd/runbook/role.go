@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/web"
@@ -23,6 +24,9 @@ func roleCommand(role string) func(context.Context, []string) error {
 		if err != nil {
 			return err
 		}
+		if len(zs) == 0 {
+			return fmt.Errorf("%s: no zone files found (-zone FILE or -zones DIR)", role)
+		}
 		st, err := c.openStore(ctx)
 		if err != nil {
 			return err
@@ -37,10 +41,11 @@ func roleCommand(role string) func(context.Context, []string) error {
 			o.Web = append(o.Web, web.WithSecrets(box))
 		}
 		if role == "worker" || role == "actioner" || role == "web" {
-			if o.Host, err = c.host(ctx, log, box); err != nil {
+			var closeHosts func()
+			if o.Host, o.NewHost, closeHosts, err = c.hosts(ctx, log, box, zs[0]); err != nil {
 				return err
 			}
-			defer o.Host.Close(context.Background())
+			defer closeHosts()
 		}
 		return node.Run(ctx, o)
 	}

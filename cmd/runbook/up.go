@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
@@ -26,7 +27,7 @@ func cmdUp(ctx context.Context, args []string) error {
 	data := fs.String("data", "./data", "directory for the embedded store, the private Redis and caches")
 	redisAddr := fs.String("redis", "", "use this Redis instead of starting a private one")
 	httpAddr := fs.String("http", "127.0.0.1:8080", "address the dashboard and API listen on")
-	zoneName := fs.String("zone-name", "local", "name of the one zone `up` runs")
+	zoneNames := fs.String("zone-name", "local", "names of the zones `up` runs, comma-separated (several zones share the private Redis and allow a staged plugin rollout)")
 	admin := fs.String("admin-email", "admin@localhost", "email of the first admin, created on first start")
 	publicURL := fs.String("public-url", "", "URL users reach the dashboard at, for full webhook URLs (default http://ADDR)")
 	c.register(fs, "")
@@ -51,15 +52,8 @@ func cmdUp(ctx context.Context, args []string) error {
 		*redisAddr = rs.Addr
 		log.Info("private redis-server started", "addr", rs.Addr, "dir", filepath.Join(*data, "redis"))
 	}
-	z := zones.Config{Name: *zoneName, Redis: zones.RedisConfig{Addr: *redisAddr}}
-	// Every component runs in this process, so the brokers speak inproc:
-	// the same ZeroMQ sockets and protocol, without TCP and libzmq's I/O
-	// threads (about a fifth of the pipeline's CPU per check).
-	ep := func(name string) string { return "inproc://runbook-" + *zoneName + "-" + name }
-	z.MonitorBroker = zones.BrokerConfig{Frontend: ep("monitor-front"), Backend: ep("monitor-back")}
-	z.ActionBroker = zones.BrokerConfig{Frontend: ep("action-front"), Backend: ep("action-back")}
-	z.Normalize()
-	if err := z.Validate(); err != nil {
+	zs, err := upZones(splitList(*zoneNames), *redisAddr)
+	if err != nil {
 		return err
 	}
 
@@ -74,11 +68,11 @@ func cmdUp(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := c.host(ctx, log, box)
+	h, newHost, closeHosts, err := c.hosts(ctx, log, box, zs[0])
 	if err != nil {
 		return err
 	}
-	defer h.Close(context.Background())
+	defer closeHosts()
 	first, err := web.Bootstrap(ctx, st, *admin)
 	if err != nil {
 		return err
@@ -91,11 +85,39 @@ func cmdUp(ctx context.Context, args []string) error {
 		*publicURL = "http://" + *httpAddr
 	}
 	return node.Run(ctx, node.Options{
-		Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st, Host: h,
+		Roles: node.AllRoles, Zones: zs, Store: st, Host: h, NewHost: newHost,
 		HTTPAddr: *httpAddr, SessionKey: key, Logger: log,
 		Web:   []web.Option{web.WithSecrets(box), web.WithPublicURL(*publicURL)},
 		Ready: func() { go welcomeWhenServing(ctx, *httpAddr, first) },
 	})
+}
+
+// upZones configures the zones `up` runs: all on one Redis (zone keys are
+// prefixed by the zone's name), each with its own brokers.
+func upZones(names []string, redisAddr string) ([]zones.Config, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("-zone-name: name at least one zone")
+	}
+	var zs []zones.Config
+	for _, name := range names {
+		z := zones.Config{Name: name, Redis: zones.RedisConfig{Addr: redisAddr}}
+		// Every component runs in this process, so the brokers speak
+		// inproc: the same ZeroMQ sockets and protocol, without TCP and
+		// libzmq's I/O threads (about a fifth of the pipeline's CPU per
+		// check).
+		ep := func(s string) string { return "inproc://runbook-" + name + "-" + s }
+		z.MonitorBroker = zones.BrokerConfig{Frontend: ep("monitor-front"), Backend: ep("monitor-back")}
+		z.ActionBroker = zones.BrokerConfig{Frontend: ep("action-front"), Backend: ep("action-back")}
+		z.Normalize()
+		if err := z.Validate(); err != nil {
+			return nil, fmt.Errorf("-zone-name %q: %w", name, err)
+		}
+		if slices.ContainsFunc(zs, func(o zones.Config) bool { return o.Name == name }) {
+			return nil, fmt.Errorf("-zone-name: zone %q named twice", name)
+		}
+		zs = append(zs, z)
+	}
+	return zs, nil
 }
 
 // welcomeWhenServing prints the welcome once the dashboard answers, so the

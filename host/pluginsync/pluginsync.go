@@ -156,13 +156,16 @@ func (s *syncer) apply(ctx context.Context, name, raw string) {
 		}
 		var transient *fetchError
 		if errors.As(err, &transient) {
+			mFetchFailed.WithLabelValues(s.o.Zone).Inc()
 			log.Warn("plugin version not loaded yet; retried on the next announcement or resync", "err", err)
 			return
 		}
 		s.refused[e.SHA256] = err.Error()
+		mRefused.WithLabelValues(s.o.Zone).Inc()
 		log.Error("plugin version refused; the running version keeps serving", "reason", err)
 		return
 	}
+	mLoadSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 	log.Info("plugin version serving", "took", time.Since(start))
 }
 
@@ -171,7 +174,13 @@ func (s *syncer) load(ctx context.Context, e lock.Entry) error {
 	if err != nil {
 		return &fetchError{fmt.Errorf("fetching plugin %s@%s blob %s: %w", e.Name, e.Version, e.SHA256, err)}
 	}
-	if err := s.o.Host.Install(ctx, e, wasm); err != nil {
+	// The old version serves until Promote: compiling (seconds, cold)
+	// happens beside it. Zones of one process install one digest in turn,
+	// so the second finds it in their shared compilation cache.
+	unlock := lockDigest(e.SHA256)
+	err = s.o.Host.Install(ctx, e, wasm)
+	unlock()
+	if err != nil {
 		return err // already says plugin, version and why
 	}
 	if err := s.o.Host.Promote(e.Name, e.Version); err != nil {

@@ -11,9 +11,8 @@ import (
 	"github.com/runbookhq/runbook/zones"
 )
 
-// HostConfig applies a zone's plugin limits to a host config. One process
-// has one Host, so with several zones the first zone's limits win; zones
-// that need different limits run in different processes.
+// HostConfig applies a zone's plugin limits to a host config. Each zone of
+// a process has its own Host (see zoneHosts), so each gets its own limits.
 func HostConfig(base host.Config, z zones.Config) host.Config {
 	p := z.Plugins
 	base.PoolSize = p.PoolSize

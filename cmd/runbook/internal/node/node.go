@@ -16,6 +16,7 @@ import (
 	"github.com/runbookhq/runbook/engine/broker"
 	"github.com/runbookhq/runbook/engine/control"
 	"github.com/runbookhq/runbook/engine/journal"
+	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
@@ -44,7 +45,13 @@ type Options struct {
 	Roles []Role
 	Zones []zones.Config
 	Store store.Store
-	Host  *host.Host // needed by worker, actioner and web
+	// Host serves the first zone's workers and actioners, and the web's
+	// config validation; needed by worker, actioner and web.
+	Host *host.Host
+	// NewHost makes the host of every further zone (see zoneHosts):
+	// required when one process runs workers or actioners for several
+	// zones, so that each zone serves its own plugin versions.
+	NewHost func(ctx context.Context, z zones.Config) (*host.Host, error)
 	// HTTPAddr serves the web (with RoleWeb).
 	HTTPAddr   string
 	SessionKey []byte
@@ -72,12 +79,24 @@ func Run(ctx context.Context, o Options) error {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	// A zone that fails to start stops the ones already running.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	g, ctx := errgroup.WithContext(ctx)
 	if o.Host != nil {
 		registerPools(o.Host)
 	}
+	hosts, closeHosts, err := zoneHosts(ctx, o)
+	if err != nil {
+		return err
+	}
+	// After every component has stopped: a host closed under a running
+	// worker would fail its calls.
+	defer closeHosts()
 	for _, z := range o.Zones {
-		if err := startZone(ctx, g, o, z); err != nil {
+		if err := startZone(ctx, g, o, z, hosts[z.Name]); err != nil {
+			cancel()
+			_ = g.Wait()
 			return err
 		}
 	}
@@ -106,7 +125,7 @@ func Run(ctx context.Context, o Options) error {
 	return g.Wait()
 }
 
-func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config) error {
+func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config, h *host.Host) error {
 	log := o.Logger.With("zone", z.Name)
 	// Each actioner slot may wait on Redis at once; a smaller pool would
 	// queue results behind connections, not behind Redis.
@@ -149,29 +168,30 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		g.Go(func() error { return c.Run(ctx) })
 	}
 	if o.has(RoleWorker) {
-		if o.Host == nil {
+		if h == nil {
 			return fmt.Errorf("zone %s: the worker needs the plugin host", z.Name)
 		}
 		p, err := producer(z.ActionBroker.Frontend)
 		if err != nil {
 			return err
 		}
-		w := &worker.Worker{Zone: z.Name, Host: o.Host, Results: p, Logger: log}
+		w := &worker.Worker{Zone: z.Name, Host: h, Results: p, Logger: log}
 		g.Go(func() error { return w.Run(ctx, z.MonitorBroker.Backend, z.Worker.Concurrency) })
 	}
 	if o.has(RoleActioner) {
-		if o.Host == nil {
+		if h == nil {
 			return fmt.Errorf("zone %s: the actioner needs the plugin host", z.Name)
 		}
-		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: o.Host,
+		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: h,
 			MaxAge: z.Actioner.MaxResultAge.D(), Logger: log}
 		g.Go(func() error { return a.Run(ctx, z.ActionBroker.Backend, z.Actioner.Concurrency) })
 		g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
 	}
-	if o.Host != nil && (o.has(RoleWorker) || o.has(RoleActioner)) {
+	if h != nil && (o.has(RoleWorker) || o.has(RoleActioner)) {
 		// Plugins pushed to this zone load here without a restart.
 		g.Go(func() error {
-			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: o.Host, Logger: log})
+			// o.Logger: the syncer names the zone itself.
+			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: h, Logger: o.Logger})
 		})
 	}
 	if o.has(RoleBridge) {
@@ -181,6 +201,12 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		}
 		b := &bridge.Bridge{Zone: z.Name, Store: o.Store, Redis: rdb, Actions: p, Logger: log}
 		g.Go(func() error { return b.Run(ctx) })
+		// The bridge copies plugin modules into the zone; this removes
+		// the ones no version in use needs any more.
+		g.Go(func() error {
+			rollout.RunGC(ctx, o.Store, rdb, z.Name, rollout.GCOptions{Logger: o.Logger})
+			return nil
+		})
 		if !o.has(RoleActioner) {
 			// Someone must drain the journal; the lock makes sharing safe.
 			g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
