@@ -169,10 +169,12 @@ func BenchmarkHTTPCheck(b *testing.B) {
 		keepAlive bool
 	}{{"fresh-conn", false}, {"keep-alive", true}} {
 		native := nativeHTTPCheck(conn.keepAlive)
-		h := func() *host.Host {
+		newHost := func(binary bool) *host.Host {
 			defer host.SetHTTPKeepAliveForBench(conn.keepAlive)()
+			defer host.SetCallBinaryForTest(binary)()
 			return benchHost(b, "http-status")
-		}()
+		}
+		hosts := map[string]*host.Host{"wasm-http-status": newHost(true), "wasm-http-status-json-call": newHost(false)}
 		b.Run(conn.name+"/native-go", func(b *testing.B) {
 			i := 0
 			reportCPU(b, func() {
@@ -182,18 +184,21 @@ func BenchmarkHTTPCheck(b *testing.B) {
 				i++
 			})
 		})
-		b.Run(conn.name+"/wasm-http-status", func(b *testing.B) {
-			i := 0
-			reportCPU(b, func() {
-				m := i % benchMonitors
-				out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
-					Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
-				if err != nil || out.Status != abi.StatusHealthy {
-					b.Fatal(out, err)
-				}
-				i++
+		for _, name := range []string{"wasm-http-status", "wasm-http-status-json-call"} {
+			h := hosts[name]
+			b.Run(conn.name+"/"+name, func(b *testing.B) {
+				i := 0
+				reportCPU(b, func() {
+					m := i % benchMonitors
+					out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
+						Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
+					if err != nil || out.Status != abi.StatusHealthy {
+						b.Fatal(out, err)
+					}
+					i++
+				})
 			})
-		})
+		}
 	}
 }
 

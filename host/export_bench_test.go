@@ -103,3 +103,11 @@ func InstanceMemoryForBench(h *Host, name string) uint32 {
 		return 0
 	}
 }
+
+// SetCallBinaryForTest turns the binary call off (false) for plugins
+// loaded until restore, so a test can run one plugin both ways.
+func SetCallBinaryForTest(on bool) (restore func()) {
+	old := disableCallBinary
+	disableCallBinary = !on
+	return func() { disableCallBinary = old }
+}

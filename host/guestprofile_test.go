@@ -156,7 +156,7 @@ func (p *guestProfiler) NewFunctionListener(def api.FunctionDefinition) experime
 		return &timedListener{p: p}
 	}
 	for _, e := range def.ExportNames() {
-		if e == abi.ExportCall || e == abi.ExportAlloc {
+		if e == abi.ExportCall || e == abi.ExportCallBinary || e == abi.ExportAlloc {
 			return exportListener{p}
 		}
 	}

@@ -15,8 +15,9 @@ import (
 type instance struct {
 	mod                   api.Module
 	alloc, call, validate api.Function
-	out                   *logWriter // stdout+stderr, bounded per call
-	sleep                 *sleeper   // WASI sleeps end with the current call
+	callBinary            api.Function // nil unless the module exports it
+	out                   *logWriter   // stdout+stderr, bounded per call
+	sleep                 *sleeper     // WASI sleeps end with the current call
 }
 
 // newInstance instantiates the compiled module and runs _initialize (Go's
@@ -41,20 +42,25 @@ func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
 		return nil, fmt.Errorf("instantiate: %w", err)
 	}
 	inst := &instance{
-		mod:      mod,
-		alloc:    mod.ExportedFunction(abi.ExportAlloc),
-		call:     mod.ExportedFunction(abi.ExportCall),
-		validate: mod.ExportedFunction(abi.ExportValidate),
-		out:      out,
-		sleep:    sl,
+		mod:        mod,
+		alloc:      mod.ExportedFunction(abi.ExportAlloc),
+		call:       mod.ExportedFunction(abi.ExportCall),
+		validate:   mod.ExportedFunction(abi.ExportValidate),
+		callBinary: mod.ExportedFunction(abi.ExportCallBinary),
+		out:        out,
+		sleep:      sl,
 	}
 	return inst, nil
 }
 
-// export returns the cached function for runbook_call or runbook_validate.
+// export returns the cached function for runbook_call,
+// runbook_call_bin or runbook_validate.
 func (i *instance) export(name string) api.Function {
-	if name == abi.ExportValidate {
+	switch name {
+	case abi.ExportValidate:
 		return i.validate
+	case abi.ExportCallBinary:
+		return i.callBinary
 	}
 	return i.call
 }

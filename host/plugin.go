@@ -25,8 +25,10 @@ type plugin struct {
 	// allowed are the capabilities both asked for and granted.
 	allowed     map[string]bool
 	hasValidate bool
-	schema      *configSchema // the manifest's config schema, compiled at load
-	targets     targetCache   // each config's target (targetcache.go)
+	// callBinary: the module exports runbook_call_bin, which run uses.
+	callBinary bool
+	schema     *configSchema // the manifest's config schema, compiled at load
+	targets    targetCache   // each config's target (targetcache.go)
 	// enforcement says how the deadline stops guest code (deadline.go).
 	enforcement string
 	runtime     wazero.Runtime
@@ -120,9 +122,11 @@ func (p *plugin) start(ctx context.Context, wasm []byte) (*instance, abi.Manifes
 	if err != nil {
 		return nil, abi.Manifest{}, fmt.Errorf("compile: %w", err)
 	}
-	if p.hasValidate, err = checkExports(p.compiled); err != nil {
+	has, err := checkExports(p.compiled)
+	if err != nil {
 		return nil, abi.Manifest{}, err
 	}
+	p.hasValidate, p.callBinary = has.validate, has.callBinary && !disableCallBinary
 	ictx, cancel := context.WithTimeout(ctx, time.Duration(p.limits.TimeoutMS)*time.Millisecond)
 	defer cancel()
 	ictx = withCallState(ictx, &callState{plugin: p})

@@ -33,8 +33,10 @@ type Validator interface {
 type plugin struct {
 	manifest []byte
 	kind     abi.Kind
-	call     func(in []byte) abi.Output
-	validate func(cfg []byte) abi.Validation
+	call     func(in []byte) abi.Output // runbook_call: JSON input
+	// callBinary serves runbook_call_bin: the binary input (abi/callbin.go).
+	callBinary func(in []byte) abi.Output
+	validate   func(cfg []byte) abi.Validation
 }
 
 var registered *plugin
@@ -68,14 +70,15 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 	configs := &configCache[C]{}
 	var (
 		mu      sync.Mutex      // only contended in native tests; wasm is single-threaded
-		lastCtx abi.CallContext // the previous call's, for decodeInputLike
+		lastCtx abi.CallContext // the previous call's, for decoding the next
 	)
-	registered = &plugin{
-		manifest: mj,
-		kind:     kind,
-		call: func(raw []byte) abi.Output {
+	// decoded wraps an input decoder: the previous call's context lets
+	// it reuse strings that did not change (no allocation).
+	decoded := func(decode func(raw []byte, in *abi.Input, like *abi.CallContext) error) func([]byte) abi.Output {
+		return func(raw []byte) abi.Output {
+			var in abi.Input
 			mu.Lock()
-			in, err := decodeInputLike(raw, &lastCtx)
+			err := decode(raw, &in, &lastCtx)
 			lastCtx = in.Context
 			mu.Unlock()
 			if err != nil {
@@ -88,7 +91,16 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 			return safeCall(kind, func() Output {
 				return fn(Context{CallContext: in.Context, Secrets: in.Secrets}, cfg)
 			})
-		},
+		}
+	}
+	registered = &plugin{
+		manifest: mj,
+		kind:     kind,
+		call: decoded(func(raw []byte, in *abi.Input, like *abi.CallContext) (err error) {
+			*in, err = decodeInputLike(raw, like)
+			return err
+		}),
+		callBinary: decoded(abi.DecodeInputBinary),
 		validate: func(raw []byte) abi.Validation {
 			in, err := decodeInput(raw)
 			if err != nil {

@@ -61,6 +61,25 @@ func callExport(ptr, length uint32) uint64 {
 	return keep(b)
 }
 
+// callBinaryExport is runbook_call with the binary input and output
+// (docs/ABI.md §6.1): the host prefers it, as reading and writing JSON
+// was half of a small check's guest CPU.
+//
+//go:wasmexport runbook_call_bin
+func callBinaryExport(ptr, length uint32) uint64 {
+	in := take(ptr, length)
+	out := mustPlugin().callBinary(in)
+	release(in)
+	b, err := abi.AppendOutputBinary(outBuf[:0], out)
+	if err != nil {
+		b, _ = abi.AppendOutputBinary(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
+	}
+	if cap(b) <= maxScratch {
+		outBuf = b
+	}
+	return keep(b)
+}
+
 //go:wasmexport runbook_validate
 func validateExport(ptr, length uint32) uint64 {
 	b, _ := json.Marshal(mustPlugin().validate(take(ptr, length)))

@@ -17,6 +17,9 @@ const (
 	ExportAlloc = "runbook_alloc"
 	// ExportCall: (ptr i32, len i32) -> i64 packed (ptr, len) of the Output JSON.
 	ExportCall = "runbook_call"
+	// ExportCallBinary (optional): runbook_call with the binary Input and
+	// Output of callbin.go. The host uses it when a plugin exports it.
+	ExportCallBinary = "runbook_call_bin"
 	// ExportValidate (optional): (ptr i32, len i32) -> i64 packed (ptr, len)
 	// of a Validation JSON.
 	ExportValidate = "runbook_validate"

@@ -88,6 +88,14 @@ func check(ctx sdk.Context, cfg Config) sdk.Output {
 			}
 		}
 		return sdk.Healthy("now %d", cfg.Size)
+	case "echo": // what arrived, for the tests comparing the two call paths
+		b, err := json.Marshal(ctx)
+		if err != nil {
+			return sdk.Failed("%v", err)
+		}
+		out := sdk.Healthy("%s", b)
+		out.Metrics = map[string]float64{"size": float64(cfg.Size), "half": 0.5, "tiny": 1e-9}
+		return out
 	case "memory":
 		sink = append(sink, make([]byte, cfg.Size))
 		return sdk.Healthy("allocated %d", cfg.Size)
