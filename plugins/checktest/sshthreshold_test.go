@@ -88,14 +88,14 @@ func TestFreeMemory(t *testing.T) {
 		}
 	})
 	t.Run("thresholds no reading crosses", func(t *testing.T) {
-		p.expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "(failed below 0%)")
+		p.expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "(fails below 0%)")
 		p.expect(t, merge(target, "threshold", 100), secrets, abi.StatusFailed, "is below the threshold 100%")
 		p.expect(t, merge(target, "threshold", 0, "fail_when", "above"), secrets, abi.StatusFailed, "is above the threshold 0%")
 	})
 	t.Run("MiB", func(t *testing.T) {
 		over := math.Ceil(total/(1<<20)) + 1 // more than the machine has
 		p.expect(t, merge(target, "unit", "MiB", "threshold", over), secrets, abi.StatusFailed, " MiB is below the threshold ")
-		out := p.expect(t, merge(target, "unit", "MiB", "threshold", 1), secrets, abi.StatusHealthy, " MiB (failed below 1 MiB)")
+		out := p.expect(t, merge(target, "unit", "MiB", "threshold", 1), secrets, abi.StatusHealthy, " MiB (fails below 1 MiB)")
 		agrees(t, out, out.Metrics["available_bytes"]/(1<<20), 1, "below")
 	})
 	t.Run("validate", func(t *testing.T) {
@@ -123,7 +123,7 @@ func TestSwapUsed(t *testing.T) {
 	}
 	// Swap in use is never more than all of it, nor below nothing.
 	p.expect(t, merge(target, "threshold", 100), secrets, abi.StatusHealthy, "swap used")
-	p.expect(t, merge(target, "threshold", 0, "fail_when", "below"), secrets, abi.StatusHealthy, "(failed below 0%)")
+	p.expect(t, merge(target, "threshold", 0, "fail_when", "below"), secrets, abi.StatusHealthy, "(fails below 0%)")
 	p.invalid(t, merge(target, "threshold", -1), "threshold")
 }
 
@@ -163,7 +163,7 @@ func TestCPUIdle(t *testing.T) {
 		t.Fatalf("%s %q metrics %v", out.Status, out.Message, out.Metrics)
 	}
 	agrees(t, out, idle, 50, "below")
-	p.expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "idle CPU", "(failed below 0%)")
+	p.expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "idle CPU", "(fails below 0%)")
 	p.expect(t, merge(target, "threshold", 100, "fail_when", "above"), secrets, abi.StatusHealthy)
 	// The two samples are interval seconds apart; the command's timeout
 	// must leave room for it.

@@ -56,10 +56,13 @@ func (c Conn) Check() error {
 		loginName("jump_user", c.JumpUser),
 	}
 	if c.JumpHost == "" {
-		for field, v := range map[string]bool{"jump_port": c.JumpPort != 0, "jump_user": c.JumpUser != "",
-			"jump_key_secret": c.JumpKeySecret != "", "jump_passphrase_secret": c.JumpPassphraseSecret != "", "jump_host_key": c.JumpHostKey != ""} {
-			if v {
-				errs = append(errs, reactkit.Field(field, "set without jump_host"))
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"jump_port", c.JumpPort != 0}, {"jump_user", c.JumpUser != ""}, {"jump_key_secret", c.JumpKeySecret != ""},
+			{"jump_passphrase_secret", c.JumpPassphraseSecret != ""}, {"jump_host_key", c.JumpHostKey != ""}} {
+			if f.set {
+				errs = append(errs, reactkit.Field(f.name, "set without jump_host"))
 			}
 		}
 	} else if err := checkkit.CheckHost(c.JumpHost); err != nil {

@@ -80,12 +80,12 @@ func TestThresholdJudge(t *testing.T) {
 		status string
 		msg    string
 	}{
-		{"default above, under", Threshold{}, 50, abi.StatusHealthy, "usage 50% (failed above 90%)"},
+		{"default above, under", Threshold{}, 50, abi.StatusHealthy, "usage 50% (fails above 90%)"},
 		{"default above, over", Threshold{}, 90.5, abi.StatusFailed, "usage 90.5% is above the threshold 90%"},
 		{"on the limit is healthy", Threshold{}, 90, abi.StatusHealthy, ""},
 		{"own limit", Threshold{Limit: f(40)}, 50, abi.StatusFailed, "above the threshold 40%"},
 		{"below", Threshold{Limit: f(40), FailWhen: "below"}, 39.999, abi.StatusFailed, "usage 40% is below the threshold 40%"},
-		{"below, fine", Threshold{Limit: f(40), FailWhen: "below"}, 50, abi.StatusHealthy, "failed below 40%"},
+		{"below, fine", Threshold{Limit: f(40), FailWhen: "below"}, 50, abi.StatusHealthy, "(fails below 40%)"},
 		{"zero limit is a limit", Threshold{Limit: f(0)}, 0.5, abi.StatusFailed, "above the threshold 0%"},
 	}
 	for _, tt := range tests {

@@ -55,7 +55,7 @@ func (t Threshold) Judge(what string, v float64, unit string, def float64, defFa
 	if breach {
 		return sdk.Failed("%s %s%s is %s the threshold %s%s", what, num(v), unit, side, num(limit), unit).Metric("threshold", limit)
 	}
-	return sdk.Healthy("%s %s%s (failed %s %s%s)", what, num(v), unit, side, num(limit), unit).Metric("threshold", limit)
+	return sdk.Healthy("%s %s%s (fails %s %s%s)", what, num(v), unit, side, num(limit), unit).Metric("threshold", limit)
 }
 
 // num prints a reading readably: at most two decimals, no trailing zeros.
