@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/host/captest"
@@ -77,6 +78,15 @@ func TestSSHJump(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the deadline ends a command run through the jump host", func(t *testing.T) {
+		start := time.Now()
+		req := with(func(r *abi.SSHRequest, _ *abi.SSHJump) { r.Command, r.TimeoutMS = "sleep 10", 500 })
+		he := newProbe(t, m, cfg).call(t, abi.CapSSH, req, nil)
+		wantCode(t, he, abi.ErrCodeFailed)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("took %s; the timeout was 500ms", d)
+		}
+	})
 	t.Run("config without a jump host", func(t *testing.T) {
 		he := newProbe(t, m, map[string]any{"host": th, "port": tp}).call(t, abi.CapSSH, with(noop), nil)
 		wantCode(t, he, abi.ErrCodeDenied)
