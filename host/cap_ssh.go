@@ -35,14 +35,22 @@ func handleSSH(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
 	if r.User == "" || r.Command == "" {
 		return nil, badRequest("ssh: user and command are required")
 	}
-	signer, err := parseSigner(r.PrivateKey, r.Passphrase)
-	if err != nil {
-		return nil, badRequest("ssh: private key: %v", err)
+	var jumpAddr string
+	if r.Jump != nil {
+		if jumpAddr, err = env.checkSSHJump(r.Jump.Address); err != nil {
+			return nil, err
+		}
 	}
-	var fingerprint string
-	hostKeyCB, err := hostKeyCallback(r.HostKey, &fingerprint)
+	var fingerprint, jumpFingerprint string
+	cfg, err := clientConfig("ssh", r.User, r.PrivateKey, r.Passphrase, r.HostKey, &fingerprint)
 	if err != nil {
-		return nil, badRequest("ssh: host_key: %v", err)
+		return nil, err
+	}
+	var jumpCfg *ssh.ClientConfig
+	if r.Jump != nil {
+		if jumpCfg, err = clientConfig("ssh: jump", r.Jump.User, r.Jump.PrivateKey, r.Jump.Passphrase, r.Jump.HostKey, &jumpFingerprint); err != nil {
+			return nil, err
+		}
 	}
 	limit := maxSSHOutput
 	if r.MaxOutputBytes > 0 {
@@ -53,25 +61,15 @@ func handleSSH(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
 
 	start := time.Now()
 	addr := net.JoinHostPort(host, port)
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("ssh: connect %s: %w", addr, netCause(ctx, err))
+	var client *ssh.Client
+	if r.Jump == nil {
+		client, err = sshConnect(ctx, addr, cfg)
+	} else {
+		client, err = sshConnectVia(ctx, jumpAddr, jumpCfg, addr, cfg)
 	}
-	// x/crypto/ssh has no contexts: closing the connection when the call
-	// ends is what bounds the handshake and the command.
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	cc, chans, reqs, err := ssh.NewClientConn(conn, addr, &ssh.ClientConfig{
-		User:            r.User,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
-		HostKeyCallback: hostKeyCB,
-	})
 	if err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("ssh: handshake with %s as %s: %w", addr, r.User, netCause(ctx, err))
+		return nil, err
 	}
-	client := ssh.NewClient(cc, chans, reqs)
 	defer client.Close()
 	sess, err := client.NewSession()
 	if err != nil {
@@ -83,7 +81,7 @@ func handleSSH(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
 	if len(r.Stdin) > 0 {
 		sess.Stdin = bytes.NewReader(r.Stdin)
 	}
-	resp := abi.SSHResponse{HostKeyFingerprint: fingerprint}
+	resp := abi.SSHResponse{HostKeyFingerprint: fingerprint, JumpHostKeyFingerprint: jumpFingerprint}
 	err = sess.Run(r.Command)
 	var exit *ssh.ExitError
 	switch {
@@ -99,6 +97,94 @@ func handleSSH(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
 	resp.Stderr, resp.StderrTruncated = stderr.buf.Bytes(), stderr.dropped > 0
 	resp.TotalMS = ms(time.Since(start))
 	return resp, nil
+}
+
+// checkSSHJump allows the jump host of an ssh request only if it is the
+// one the config names in the manifest's SSHJump field.
+func (e Env) checkSSHJump(address string) (string, error) {
+	host, port, err := splitHostPort(address, "22")
+	if err != nil {
+		return "", badRequest("ssh: jump address %q: %v", address, err)
+	}
+	t, err := e.st.resolveTarget()
+	if err != nil {
+		return "", denied("%v", err)
+	}
+	if err := t.allowsJump(host, port); err != nil {
+		return "", err
+	}
+	if err := e.st.dryRun.refuse("ssh-jump", host, port); err != nil {
+		return "", err
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// clientConfig is one hop's login: user, public-key auth and the pinned
+// (or recorded) host key.
+func clientConfig(what, user string, key []byte, passphrase, hostKey string, seen *string) (*ssh.ClientConfig, error) {
+	if user == "" {
+		return nil, badRequest("%s: user is required", what)
+	}
+	signer, err := parseSigner(key, passphrase)
+	if err != nil {
+		return nil, badRequest("%s: private key: %v", what, err)
+	}
+	cb, err := hostKeyCallback(hostKey, seen)
+	if err != nil {
+		return nil, badRequest("%s: host_key: %v", what, err)
+	}
+	return &ssh.ClientConfig{User: user, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)}, HostKeyCallback: cb}, nil
+}
+
+// sshConnect dials addr and logs in. x/crypto/ssh has no contexts:
+// closing the connection when ctx ends is what bounds the handshake and
+// the command.
+func sshConnect(ctx context.Context, addr string, cfg *ssh.ClientConfig) (*ssh.Client, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("ssh: connect %s: %w", addr, netCause(ctx, err))
+	}
+	return sshHandshake(ctx, conn, addr, cfg, "")
+}
+
+// sshConnectVia logs in to the jump host, opens a direct-tcpip channel
+// from it to addr, and logs in to addr over that channel. The returned
+// client closes the jump connection with its own.
+func sshConnectVia(ctx context.Context, jumpAddr string, jumpCfg *ssh.ClientConfig, addr string, cfg *ssh.ClientConfig) (*ssh.Client, error) {
+	jump, err := sshConnect(ctx, jumpAddr, jumpCfg)
+	if err != nil {
+		return nil, fmt.Errorf("jump host: %w", err)
+	}
+	// The jump connection's AfterFunc (in sshHandshake) already closes
+	// its TCP connection when ctx ends, which ends the tunnel too.
+	tunnel, err := jump.Dial("tcp", addr)
+	if err != nil {
+		jump.Close()
+		return nil, fmt.Errorf("ssh: tunnel from jump host %s to %s: %w", jumpAddr, addr, netCause(ctx, err))
+	}
+	client, err := sshHandshake(ctx, tunnel, addr, cfg, " via "+jumpAddr)
+	if err != nil {
+		jump.Close()
+		return nil, err
+	}
+	go func() {
+		// Whichever side ends first, the jump connection goes with it.
+		_ = client.Wait()
+		jump.Close()
+	}()
+	return client, nil
+}
+
+func sshHandshake(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig, via string) (*ssh.Client, error) {
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	cc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	if err != nil {
+		stop()
+		conn.Close()
+		return nil, fmt.Errorf("ssh: handshake with %s%s as %s: %w", addr, via, cfg.User, netCause(ctx, err))
+	}
+	return ssh.NewClient(cc, chans, reqs), nil
 }
 
 func parseSigner(key []byte, passphrase string) (ssh.Signer, error) {

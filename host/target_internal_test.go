@@ -2,6 +2,7 @@ package host
 
 import (
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 
@@ -72,6 +73,49 @@ func TestTargetAllows(t *testing.T) {
 			_, _, err := Env{st: p.st}.CheckHostPort("tcp", tt.address, "")
 			if (err == nil) != tt.ok {
 				t.Fatalf("CheckHostPort(%s) = %v; want allowed=%v", tt.address, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestJumpOf(t *testing.T) {
+	m := abi.Manifest{Target: "host", SSHJump: "jump", SSHJumpPort: "jump_port"}
+	tests := []struct {
+		name   string
+		m      abi.Manifest
+		config string
+		want   string // host:port, "" for no jump, or the error substring after "!"
+	}{
+		{"no jump field in manifest", abi.Manifest{Target: "host"}, `{"host":"a","jump":"b"}`, ""},
+		{"jump absent", m, `{"host":"a"}`, ""},
+		{"jump empty", m, `{"host":"a","jump":""}`, ""},
+		{"default port 22", m, `{"host":"a","jump":"Bastion.example."}`, "bastion.example:22"},
+		{"host:port", m, `{"host":"a","jump":"b:2222"}`, "b:2222"},
+		{"port field", m, `{"host":"a","jump":"b","jump_port":2200}`, "b:2200"},
+		{"ipv6", m, `{"host":"a","jump":"::1","jump_port":"2200"}`, "[::1]:2200"},
+		{"two ports", m, `{"host":"a","jump":"b:1","jump_port":2}`, "!different ports"},
+		{"bad port", m, `{"host":"a","jump":"b","jump_port":70000}`, `!"jump_port" (the SSH jump host's port)`},
+		{"not a string", m, `{"host":"a","jump":5}`, `!"jump" (the SSH jump host) is not a string`},
+		{"url", m, `{"host":"a","jump":"ssh://b"}`, "!want host or host:port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := targetOf(tt.m, json.RawMessage(tt.config))
+			if want, isErr := strings.CutPrefix(tt.want, "!"); isErr {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("error %v; want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := ""
+			if got.jump.host != "" {
+				s = net.JoinHostPort(got.jump.host, got.jump.port)
+			}
+			if s != tt.want {
+				t.Errorf("jump %q; want %q", s, tt.want)
 			}
 		})
 	}

@@ -46,6 +46,13 @@ type Manifest struct {
 	// the "dns" capability may ask. Without it only the host's own
 	// resolvers can be used.
 	Resolver string `json:"resolver,omitempty"`
+	// SSHJump names the config field holding an SSH jump host (host or
+	// host:port), and SSHJumpPort an optional field holding its port
+	// (default 22). The "ssh" capability may connect to that address,
+	// and only as the first hop of a request that names it as its jump;
+	// every other capability and address is still held to the target.
+	SSHJump     string `json:"ssh_jump,omitempty"`
+	SSHJumpPort string `json:"ssh_jump_port,omitempty"`
 }
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -66,6 +73,12 @@ func (m Manifest) Validate() error {
 	}
 	if m.TargetPort != "" && m.Target == "" {
 		return fmt.Errorf("manifest %s: target_port %q without a target field", m.Name, m.TargetPort)
+	}
+	if m.SSHJump != "" && m.Target == "" {
+		return fmt.Errorf("manifest %s: ssh_jump %q without a target field", m.Name, m.SSHJump)
+	}
+	if m.SSHJumpPort != "" && m.SSHJump == "" {
+		return fmt.Errorf("manifest %s: ssh_jump_port %q without an ssh_jump field", m.Name, m.SSHJumpPort)
 	}
 	if m.TargetDefaultPort < 0 || m.TargetDefaultPort > 65535 {
 		return fmt.Errorf("manifest %s: target_default_port %d is not a port", m.Name, m.TargetDefaultPort)

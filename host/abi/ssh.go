@@ -26,6 +26,23 @@ type SSHRequest struct {
 	// 64 KiB); the rest is discarded and counted.
 	MaxOutputBytes int `json:"max_output_bytes,omitempty"`
 	TimeoutMS      int `json:"timeout_ms,omitempty"`
+	// Jump, when set, is a bastion to connect through: the host opens
+	// the SSH connection to Address as a direct-tcpip channel of an SSH
+	// connection to Jump.Address. Jump.Address must be the host the
+	// config field named by Manifest.SSHJump holds.
+	Jump *SSHJump `json:"jump,omitempty"`
+}
+
+// SSHJump is the first hop of an SSHRequest: where and as whom to log in
+// to open the tunnel to the target. Its host key is checked the same way
+// as the target's.
+type SSHJump struct {
+	// Address is host:port (port default 22).
+	Address    string `json:"address"`
+	User       string `json:"user"`
+	PrivateKey []byte `json:"private_key"`
+	Passphrase string `json:"passphrase,omitempty"`
+	HostKey    string `json:"host_key,omitempty"`
 }
 
 // SSHResponse is the result of the "ssh" capability. A command that ran
@@ -40,6 +57,8 @@ type SSHResponse struct {
 	StdoutTruncated bool   `json:"stdout_truncated,omitempty"`
 	StderrTruncated bool   `json:"stderr_truncated,omitempty"`
 	// HostKeyFingerprint is the server key's SHA256 fingerprint.
-	HostKeyFingerprint string  `json:"host_key_fingerprint"`
-	TotalMS            float64 `json:"total_ms"`
+	HostKeyFingerprint string `json:"host_key_fingerprint"`
+	// JumpHostKeyFingerprint is the jump host key's, when there was one.
+	JumpHostKeyFingerprint string  `json:"jump_host_key_fingerprint,omitempty"`
+	TotalMS                float64 `json:"total_ms"`
 }

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/runbookhq/runbook/plugins/internal/sshcheck"
+	"github.com/runbookhq/runbook/plugins/internal/sysstat"
+	"github.com/runbookhq/runbook/sdk"
+)
+
+// Config is the monitor's config object; see schema in main.go.
+type Config struct {
+	sshcheck.Conn
+	sshcheck.Threshold
+	Unit string `json:"unit,omitempty"`
+}
+
+// Validate runs before saving a monitor and before every check.
+func (c Config) Validate() error {
+	return errors.Join(c.Conn.Check(), sshcheck.CheckUnit(c.Threshold, c.Unit))
+}
+
+const command = "cat /proc/meminfo"
+
+func check(ctx sdk.Context, cfg Config) sdk.Output {
+	out, verdict := sshcheck.Stdout(ctx, cfg.Conn, command)
+	if verdict != nil {
+		return *verdict
+	}
+	m, err := sysstat.ParseMeminfo(out)
+	if err != nil {
+		return sdk.Unknown("%s: %v", cfg.Where(), err)
+	}
+	v, unit := sshcheck.InUnit(cfg.Unit, m.SwapUsed(), m.SwapUsedPercent())
+	res := cfg.Judge("swap used", v, unit, defaultLimit, defaultFailWhen)
+	if m.SwapTotal == 0 {
+		res.Message += "; the host has no swap"
+	}
+	return res.Metric("swap_used_bytes", float64(m.SwapUsed())).Metric("swap_total_bytes", float64(m.SwapTotal)).
+		Metric("swap_used_percent", m.SwapUsedPercent())
+}
