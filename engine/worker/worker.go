@@ -46,9 +46,16 @@ func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error
 				return
 			}
 			res := w.Check(ctx, j)
+			if ctx.Err() != nil {
+				// Stopping: the check was cut short, which says nothing
+				// about the target. Another worker runs the job again.
+				broker.Retry(ctx)
+				return
+			}
 			if err := w.send(res); err != nil {
+				broker.Retry(ctx)
 				mSendFailed.WithLabelValues(w.Zone).Inc()
-				log.Error("sending result", "monitor", j.MonitorID, "zone", w.Zone, "err", err)
+				log.Error("sending result, the job will run again", "monitor", j.MonitorID, "zone", w.Zone, "err", err)
 			}
 		})
 }
