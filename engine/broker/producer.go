@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -124,12 +125,16 @@ func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
 // messages to re-send (and whether it was closed).
 const ackPoll = 250 * time.Millisecond
 
-// Send queues m for the broker and returns once m is with ZeroMQ, sent
-// together with whatever other goroutines sent meanwhile. It waits first
-// while the window is full. m.Payload is kept until m is finished: the
-// caller must not reuse it.
-func (p *Producer) Send(m Message) error {
-	if err := p.reserve(1); err != nil {
+// Send is SendContext without a context: it waits for the window until
+// the producer is closed.
+func (p *Producer) Send(m Message) error { return p.SendContext(context.Background(), m) }
+
+// SendContext queues m for the broker and returns once m is with ZeroMQ,
+// sent together with whatever other goroutines sent meanwhile. It waits
+// first while the window is full, until ctx ends. m.Payload is kept until
+// m is finished: the caller must not reuse it.
+func (p *Producer) SendContext(ctx context.Context, m Message) error {
+	if err := p.reserve(ctx, 1); err != nil {
 		return fmt.Errorf("sending %s: %w", m.ID, err)
 	}
 	ch := make(chan error, 1)
@@ -156,34 +161,50 @@ func (p *Producer) Send(m Message) error {
 	return <-ch
 }
 
-// SendBatch pushes msgs in as few BATCH frames as fit maxBatchBytes: one
-// cgo call and one wake-up of the broker for a whole control round. It
-// waits first until the batch fits the window (a batch larger than the
-// window waits for an empty one).
+// SendBatch is SendBatchContext without a context.
 func (p *Producer) SendBatch(msgs []Message) error {
+	return p.SendBatchContext(context.Background(), msgs)
+}
+
+// SendBatchContext pushes msgs in as few BATCH frames as fit
+// maxBatchBytes: one cgo call and one wake-up of the broker for a whole
+// control round. It waits first, until ctx ends, for the batch to fit the
+// window (a batch larger than the window waits for an empty one).
+func (p *Producer) SendBatchContext(ctx context.Context, msgs []Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	if err := p.reserve(len(msgs)); err != nil {
+	if err := p.reserve(ctx, len(msgs)); err != nil {
 		return fmt.Errorf("sending %d messages (%s…): %w", len(msgs), msgs[0].ID, err)
 	}
 	return p.send(msgs, true)
 }
 
-// reserve waits until n more messages fit the window.
-func (p *Producer) reserve(n int) error {
+// reserve waits until n more messages fit the window, the producer is
+// closed or ctx ends.
+func (p *Producer) reserve(ctx context.Context, n int) error {
 	p.pmu.Lock()
 	defer p.pmu.Unlock()
-	if !p.closed && len(p.pending) > 0 && len(p.pending)+n > p.window {
+	full := func() bool { return !p.closed && ctx.Err() == nil && len(p.pending) > 0 && len(p.pending)+n > p.window }
+	if full() {
 		mProducerWaits.WithLabelValues(p.name).Inc()
 		start := time.Now()
-		for !p.closed && len(p.pending) > 0 && len(p.pending)+n > p.window {
+		stop := context.AfterFunc(ctx, func() {
+			p.pmu.Lock()
+			p.room.Broadcast()
+			p.pmu.Unlock()
+		})
+		for full() {
 			p.room.Wait()
 		}
+		stop()
 		mProducerWaited.WithLabelValues(p.name).Add(time.Since(start).Seconds())
 	}
 	if p.closed {
 		return ErrProducerClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("waiting for the window: %w", err)
 	}
 	return nil
 }
