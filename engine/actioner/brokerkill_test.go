@@ -22,6 +22,7 @@ import (
 // rows.
 func TestActionBrokerKilledHoldingResults(t *testing.T) {
 	r := newRig(t, "z")
+	r.resend = 500 * time.Millisecond // not 5 s: a short test
 	ctx := context.Background()
 	r.startBroker("monitor-z", r.monitor.front, r.monitor.back)
 	stopAction := r.startBroker("action-z", r.action.front, r.action.back)

@@ -51,6 +51,7 @@ type rig struct {
 	monitor struct{ front, back string }
 	action  struct{ front, back string }
 	actions *broker.Producer // pushes results, like the bridge
+	resend  time.Duration    // producers' ResendAfter; 0 = default
 	log     *slog.Logger
 }
 
@@ -147,10 +148,14 @@ func (r *rig) startBroker(name, front, back string) (stop func()) {
 	})
 }
 
-// producer connects to a broker frontend; tests re-send unfinished
-// messages after half a second instead of five.
+// producer connects to a broker frontend (re-sending after r.resend when
+// set, the default otherwise).
 func (r *rig) producer(ep string) *broker.Producer {
-	p, err := broker.NewProducer(ep, broker.WithResendAfter(500*time.Millisecond))
+	var opts []broker.ProducerOption
+	if r.resend > 0 {
+		opts = append(opts, broker.WithResendAfter(r.resend))
+	}
+	p, err := broker.NewProducer(ep, opts...)
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -240,3 +240,34 @@ func TestRetriedMessageComesBack(t *testing.T) {
 		t.Errorf("retried counted %v, want 1", got)
 	}
 }
+
+// Release is the producer's OK (the actioner releases once the result is
+// committed), while the message stays in flight at the broker until the
+// handler returns.
+func TestReleaseIsTheProducersOK(t *testing.T) {
+	front, back, name := freeEndpoint(t), freeEndpoint(t), t.Name()
+	startAt(t, name, front, back)
+	p, err := NewProducer(front, WithName(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	done0 := testutil.ToFloat64(mDone.WithLabelValues(name))
+	unblock := make(chan struct{})
+	returned := make(chan struct{})
+	consume(t, back, 1, func(ctx context.Context, m Message) {
+		Release(ctx)
+		<-unblock
+		close(returned)
+	})
+	if err := p.Send(Message{ID: "x", Deadline: time.Now().Add(time.Minute), Payload: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, 5*time.Second, "the released message reported finished", func() bool { return p.Unfinished() == 0 })
+	if got := testutil.ToFloat64(mDone.WithLabelValues(name)) - done0; got != 0 {
+		t.Errorf("broker counted %v done while the handler still runs", got)
+	}
+	close(unblock)
+	<-returned
+	waitUntil(t, 5*time.Second, "the broker's done", func() bool { return testutil.ToFloat64(mDone.WithLabelValues(name))-done0 == 1 })
+}

@@ -288,16 +288,27 @@ func (b *Broker) drainBackend(back *zmq.Socket) {
 	}
 }
 
-// ack applies one DONE, FREE or END of consumer c. The consumer is the
-// authority on its slots: DONE frees one whether or not we still track
+// ack applies one DONE, FREE, END or RETRY of consumer c. The consumer is
+// the authority on its slots: DONE frees one whether or not we still track
 // the message (it may have been re-sent after its deadline); FREE frees
-// one while the message stays in flight; END never frees one.
+// one while the message stays in flight; END never frees one; RETRY frees
+// one unless it follows a FREE. The first DONE, FREE or END of a message
+// is its OK to the producer.
 func (b *Broker) ack(c *consumer, verb byte, mid string) {
 	switch verb {
 	case ackFree:
+		// The actioner releases its slot once the result is committed:
+		// what its producer needed to know. Reactions still run; the
+		// message stays in flight here until END.
 		c.credit++
+		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
+			b.finished(mid)
+		}
 		return
-	case ackRetry:
+	case ackRetry, ackRetryEnd:
+		if verb == ackRetry {
+			c.credit++
+		}
 		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
 			f.msg.Deadline = time.Now().Add(RetryAfter)
 			mRetried.WithLabelValues(b.cfg.Name).Inc()

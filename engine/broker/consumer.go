@@ -99,11 +99,11 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 		if retry.Load() {
 			if freed.Load() {
 				released.Add(-1)
+				acks.add(ackRetryEnd, m.ID)
 			} else {
 				<-slots
-				acks.add(ackFree, m.ID)
+				acks.add(ackRetry, m.ID)
 			}
-			acks.add(ackRetry, m.ID)
 			return
 		}
 		if freed.Load() {

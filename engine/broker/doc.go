@@ -9,7 +9,10 @@
 //
 //	producer → broker   BATCH packed     messages (a copy of one the broker
 //	                                      still holds is ignored)
-//	broker → producer   OK packed-ids    a consumer said DONE/END for these
+//	broker → producer   OK packed-ids    a consumer finished these (DONE), or
+//	                                      released their slot (FREE: the
+//	                                      actioner does once the result is
+//	                                      committed, before reactions)
 //
 // The OKs go to the producer's second DEALER (identity "a:"+token beside
 // the sender's "p:"+token), which only its reader goroutine touches. What
@@ -27,8 +30,9 @@
 //	consumer → broker   DONE id      job finished; frees one slot
 //	consumer → broker   FREE id      slot freed, job still running (Release)
 //	consumer → broker   END id       a freed job finished; frees nothing
-//	consumer → broker   RETRY id     (after FREE) not finished: send it
-//	                                  again after RetryAfter
+//	consumer → broker   RETRY id     not finished: send it again after
+//	                                  RetryAfter (frees the slot unless
+//	                                  FREE already did)
 //	consumer → broker   HB           I am alive
 //	broker → consumer   JOB id pl    a job, sent only against a free slot
 //	broker → consumer   HB           I am alive

@@ -61,8 +61,10 @@ const (
 	ackDone byte = 'D'
 	ackFree byte = 'F'
 	ackEnd  byte = 'E'
-	// ackRetry follows a FREE: the handler did not finish the message.
-	ackRetry byte = 'R'
+	// The handler did not finish the message: ackRetry frees its slot,
+	// ackRetryEnd (after a FREE) frees nothing.
+	ackRetry    byte = 'R'
+	ackRetryEnd byte = 'r'
 )
 
 func appendAck(b []byte, verb byte, id string) []byte {
