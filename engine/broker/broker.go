@@ -46,7 +46,13 @@ type Broker struct {
 	// oks holds, per ack socket, the packed ids finished in this loop turn.
 	oks     map[string][]byte
 	okDirty []string
+	okSent  time.Time
 }
+
+// okEvery spaces OK frames to a producer: nothing waits on them but the
+// window and re-sends, and at a low rate one frame per message was a
+// libzmq wake-up on both sides per check.
+const okEvery = 25 * time.Millisecond
 
 type consumer struct {
 	id       string
@@ -107,7 +113,11 @@ func (b *Broker) Run(ctx context.Context) error {
 	poller.Add(front, zmq.POLLIN)
 	poller.Add(back, zmq.POLLIN)
 	for ctx.Err() == nil {
-		polled, err := poller.Poll(Heartbeat / 4)
+		wait := Heartbeat / 4
+		if len(b.okDirty) > 0 {
+			wait = min(wait, max(time.Until(b.okSent.Add(okEvery)), time.Millisecond))
+		}
+		polled, err := poller.Poll(wait)
 		if err != nil {
 			if errors.Is(err, zmq.Errno(zmq.ETERM)) {
 				return nil
@@ -127,7 +137,9 @@ func (b *Broker) Run(ctx context.Context) error {
 		}
 		b.housekeep(time.Now())
 		b.flushOut()
-		b.flushOKs()
+		if len(b.okDirty) > 0 && time.Since(b.okSent) >= okEvery {
+			b.flushOKs()
+		}
 	}
 	return nil
 }
@@ -226,6 +238,7 @@ func (b *Broker) finished(mid string) {
 // flushOKs sends each producer the ids finished since the last call. A
 // producer that is gone misses them, which is harmless: it is gone.
 func (b *Broker) flushOKs() {
+	b.okSent = time.Now()
 	for _, owner := range b.okDirty {
 		if ids := b.oks[owner]; len(ids) > 0 {
 			_, _ = b.front.SendMessage(owner, cmdOK, ids)
