@@ -37,7 +37,7 @@ type Producer struct {
 	waiters  []chan error
 	flushing bool
 
-	// Unfinished messages, by id. Callers wait while window are
+	// Unfinished messages, by id. Callers wait while window of them are
 	// unfinished: a slow consumer side slows its producers instead of
 	// growing a queue.
 	pmu     sync.Mutex
@@ -279,20 +279,36 @@ func (p *Producer) finished(packed []byte) {
 }
 
 func (p *Producer) resendOld(now time.Time) {
-	var old []*unfinished
+	// Whatever is due goes again with everything sent before it, in the
+	// order it was first sent: a monitor's older result arriving after its
+	// newer one would be kept in history only, not applied.
+	var cutoff time.Time
 	p.pmu.Lock()
 	for _, u := range p.pending {
-		if now.Sub(u.sent) >= p.resend {
-			old = append(old, u)
+		if now.Sub(u.sent) >= p.resend && u.first.After(cutoff) {
+			cutoff = u.first
 		}
 	}
-	// In the order they were first sent: a monitor's older result arriving
-	// after its newer one is kept in history only.
+	var old []*unfinished
+	if !cutoff.IsZero() {
+		for _, u := range p.pending {
+			if !u.first.After(cutoff) {
+				old = append(old, u)
+			}
+		}
+	}
 	slices.SortFunc(old, func(a, b *unfinished) int { return a.first.Compare(b.first) })
 	again := make([]Message, len(old))
 	for i, u := range old {
+		// The copy gets as long as the original had: a broker would
+		// otherwise take a passed deadline for a consumer that hangs and
+		// hand the copy out twice.
+		m := u.msg
+		if !m.Deadline.IsZero() {
+			m.Deadline = now.Add(m.Deadline.Sub(u.first))
+		}
 		u.sent = now
-		again[i] = u.msg
+		again[i] = m
 	}
 	p.pmu.Unlock()
 	if len(again) == 0 {
