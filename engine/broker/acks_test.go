@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -207,7 +208,7 @@ func TestRetriedMessageComesBack(t *testing.T) {
 	defer p.Close()
 	retried0 := testutil.ToFloat64(mRetried.WithLabelValues(name))
 	var tries atomic.Int64
-	var firstAt, againAt atomic.Int64
+	var firstAt, againAt, unfinishedAtRetry atomic.Int64
 	c := newCollector()
 	consume(t, back, 1, func(ctx context.Context, m Message) {
 		if m.ID == "r" {
@@ -217,6 +218,7 @@ func TestRetriedMessageComesBack(t *testing.T) {
 				return
 			}
 			againAt.Store(time.Now().UnixNano())
+			unfinishedAtRetry.Store(int64(p.Unfinished()))
 		}
 		c.handler("c", 0)(ctx, m)
 	})
@@ -226,12 +228,10 @@ func TestRetriedMessageComesBack(t *testing.T) {
 		}
 	}
 	c.wait(t, 2, 2*time.Second) // a and b went through the one slot meanwhile
-	waitUntil(t, 2*time.Second, "a and b reported finished", func() bool { return p.Unfinished() == 1 })
-	time.Sleep(RetryAfter / 2)
-	if p.Unfinished() != 1 || tries.Load() != 1 {
-		t.Fatalf("half a retry later: %d unfinished, %d tries; want the retried one waiting", p.Unfinished(), tries.Load())
-	}
 	c.wait(t, 1, RetryAfter+5*time.Second)
+	if u := unfinishedAtRetry.Load(); u < 1 {
+		t.Errorf("the producer had %d unfinished when the retried message came back, want it still there", u)
+	}
 	if gap := time.Duration(againAt.Load() - firstAt.Load()); gap < RetryAfter*9/10 {
 		t.Errorf("retried message came back after %s, want about %s", gap, RetryAfter)
 	}
@@ -255,10 +255,11 @@ func TestReleaseIsTheProducersOK(t *testing.T) {
 	done0 := testutil.ToFloat64(mDone.WithLabelValues(name))
 	unblock := make(chan struct{})
 	returned := make(chan struct{})
+	var once sync.Once // a consumer starved past its heartbeats gets it again
 	consume(t, back, 1, func(ctx context.Context, m Message) {
 		Release(ctx)
 		<-unblock
-		close(returned)
+		once.Do(func() { close(returned) })
 	})
 	if err := p.Send(Message{ID: "x", Deadline: time.Now().Add(time.Minute), Payload: []byte("x")}); err != nil {
 		t.Fatal(err)
@@ -269,5 +270,5 @@ func TestReleaseIsTheProducersOK(t *testing.T) {
 	}
 	close(unblock)
 	<-returned
-	waitUntil(t, 5*time.Second, "the broker's done", func() bool { return testutil.ToFloat64(mDone.WithLabelValues(name))-done0 == 1 })
+	waitUntil(t, 5*time.Second, "the broker's done", func() bool { return testutil.ToFloat64(mDone.WithLabelValues(name))-done0 >= 1 })
 }
