@@ -63,7 +63,10 @@ func (a *Actioner) Run(ctx context.Context, backend string, concurrency int) err
 			return
 		}
 		if err := a.Handle(ctx, res); err != nil {
-			a.Logger.Error("handling result", "monitor", res.MonitorID, "zone", res.Zone, "err", err)
+			// Not finished (Redis failed, or we are stopping): the broker
+			// sends it again rather than telling the worker it is done.
+			broker.Retry(ctx)
+			a.Logger.Error("handling result, it will be sent again", "monitor", res.MonitorID, "zone", res.Zone, "err", err)
 		}
 	})
 }

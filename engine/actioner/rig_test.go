@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -50,6 +51,7 @@ type rig struct {
 	monitor struct{ front, back string }
 	action  struct{ front, back string }
 	actions *broker.Producer // pushes results, like the bridge
+	resend  time.Duration    // producers' ResendAfter; 0 = default
 	log     *slog.Logger
 }
 
@@ -118,29 +120,42 @@ func goStop(t testing.TB, f func(ctx context.Context)) (stop func()) {
 }
 
 func (r *rig) startBrokers() {
-	for _, ep := range []struct{ name, front, back string }{
-		{"monitor-" + r.zone, r.monitor.front, r.monitor.back}, {"action-" + r.zone, r.action.front, r.action.back},
-	} {
-		b, err := broker.New(broker.Config{Name: ep.name, Frontend: ep.front, Backend: ep.back, Logger: r.log})
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		goStop(r.t, func(ctx context.Context) {
-			if err := b.Run(ctx); err != nil {
-				r.t.Errorf("broker: %v", err)
-			}
-		})
-	}
-	p, err := broker.NewProducer(r.action.front)
+	r.startBroker("monitor-"+r.zone, r.monitor.front, r.monitor.back)
+	r.startBroker("action-"+r.zone, r.action.front, r.action.back)
+	r.actions = r.producer(r.action.front)
+}
+
+// startBroker runs one broker until the returned stop (a crash as far as
+// the broker's memory goes) or the end of the test.
+func (r *rig) startBroker(name, front, back string) (stop func()) {
+	b, err := broker.New(broker.Config{Name: name, Frontend: front, Backend: back, Logger: r.log})
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.t.Cleanup(func() { p.Close() })
-	r.actions = p
+	return goStop(r.t, func(ctx context.Context) {
+		// A broker stopped in this process frees its ports when libzmq's
+		// reaper gets to it: a restart retries the bind for a while.
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			err := b.Run(ctx)
+			if err != nil && strings.Contains(err.Error(), "address already in use") && time.Now().Before(deadline) {
+				continue
+			}
+			if err != nil {
+				r.t.Errorf("broker: %v", err)
+			}
+			return
+		}
+	})
 }
 
+// producer connects to a broker frontend (re-sending after r.resend when
+// set, the default otherwise).
 func (r *rig) producer(ep string) *broker.Producer {
-	p, err := broker.NewProducer(ep)
+	var opts []broker.ProducerOption
+	if r.resend > 0 {
+		opts = append(opts, broker.WithResendAfter(r.resend))
+	}
+	p, err := broker.NewProducer(ep, opts...)
 	if err != nil {
 		r.t.Fatal(err)
 	}

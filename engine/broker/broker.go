@@ -37,7 +37,22 @@ type Broker struct {
 	// everything dispatched in one loop turn goes to a consumer as one
 	// JOBS frame.
 	dirty []string
+
+	front *zmq.Socket
+	// owners maps every message held (queued or in flight) to the ack
+	// socket of the producer that sent it: a copy re-sent while we hold it
+	// is ignored, and a finished one is reported there.
+	owners map[string]string
+	// oks holds, per ack socket, the packed ids finished in this loop turn.
+	oks     map[string][]byte
+	okDirty []string
+	okSent  time.Time
 }
+
+// okEvery spaces OK frames to a producer: nothing waits on them but the
+// window and re-sends, and at a low rate one frame per message was a
+// libzmq wake-up on both sides per check.
+const okEvery = 25 * time.Millisecond
 
 type consumer struct {
 	id       string
@@ -69,12 +84,14 @@ func New(cfg Config) (*Broker, error) {
 		queue:     newQueue(cfg.QueueLimit),
 		consumers: map[string]*consumer{},
 		inflight:  map[string]*flight{},
+		owners:    map[string]string{},
+		oks:       map[string][]byte{},
 	}, nil
 }
 
 // Run binds both sockets and moves messages until ctx ends.
 func (b *Broker) Run(ctx context.Context) error {
-	front, err := bindSocket(zmq.PULL, b.cfg.Frontend)
+	front, err := bindSocket(zmq.ROUTER, b.cfg.Frontend)
 	if err != nil {
 		return fmt.Errorf("broker %s frontend: %w", b.cfg.Name, err)
 	}
@@ -89,14 +106,18 @@ func (b *Broker) Run(ctx context.Context) error {
 	if err := back.SetRouterMandatory(1); err != nil {
 		return fmt.Errorf("broker %s: %w", b.cfg.Name, err)
 	}
-	b.back = back
+	b.back, b.front = back, front
 	b.log.Info("broker running", "frontend", b.cfg.Frontend, "backend", b.cfg.Backend)
 
 	poller := zmq.NewPoller()
 	poller.Add(front, zmq.POLLIN)
 	poller.Add(back, zmq.POLLIN)
 	for ctx.Err() == nil {
-		polled, err := poller.Poll(Heartbeat / 4)
+		wait := Heartbeat / 4
+		if len(b.okDirty) > 0 {
+			wait = min(wait, max(time.Until(b.okSent.Add(okEvery)), time.Millisecond))
+		}
+		polled, err := poller.Poll(wait)
 		if err != nil {
 			if errors.Is(err, zmq.Errno(zmq.ETERM)) {
 				return nil
@@ -116,6 +137,9 @@ func (b *Broker) Run(ctx context.Context) error {
 		}
 		b.housekeep(time.Now())
 		b.flushOut()
+		if len(b.okDirty) > 0 && time.Since(b.okSent) >= okEvery {
+			b.flushOKs()
+		}
 	}
 	return nil
 }
@@ -136,16 +160,21 @@ func bindSocket(t zmq.Type, endpoint string) (*zmq.Socket, error) {
 }
 
 // drainFrontend reads everything pending without blocking, so one poll
-// wake-up moves a whole burst.
+// wake-up moves a whole burst. The first frame is the producer's identity.
 func (b *Broker) drainFrontend(front *zmq.Socket) {
 	for {
 		parts, err := front.RecvMessageBytes(zmq.DONTWAIT)
 		if err != nil {
 			return
 		}
+		if len(parts) < 2 {
+			continue
+		}
+		owner := ownerOf(parts[0])
+		parts = parts[1:]
 		switch {
 		case len(parts) == 2 && string(parts[0]) == cmdBatch:
-			if err := unpackMessages(parts[1], b.accept); err != nil {
+			if err := unpackMessages(parts[1], func(m Message) { b.accept(m, owner) }); err != nil {
 				b.log.Warn("dropping the rest of a malformed batch", "err", err)
 			}
 		case len(parts) == 3:
@@ -154,24 +183,69 @@ func (b *Broker) drainFrontend(front *zmq.Socket) {
 				b.log.Warn("dropping message with bad deadline", "id", string(parts[0]))
 				continue
 			}
-			b.accept(Message{ID: string(parts[0]), Deadline: time.UnixMilli(ms), Payload: parts[2]})
+			b.accept(Message{ID: string(parts[0]), Deadline: time.UnixMilli(ms), Payload: parts[2]}, owner)
 		default:
 			b.log.Warn("dropping malformed message", "frames", len(parts))
 		}
 	}
 }
 
+// ownerOf is the ack socket of the producer named id, "" when it is not
+// one of ours.
+func ownerOf(id []byte) string {
+	if len(id) > len(producerPrefix) && string(id[:len(producerPrefix)]) == producerPrefix {
+		return ackPrefix + string(id[len(producerPrefix):])
+	}
+	return ""
+}
+
 // accept dispatches m at once or queues it, dropping (counted) when the
-// queue is full.
-func (b *Broker) accept(m Message) {
+// queue is full. A copy of a message we hold is ignored: its producer
+// re-sent it because the OK is slow, and will get it when it comes.
+func (b *Broker) accept(m Message, owner string) {
+	if owner != "" {
+		if _, held := b.owners[m.ID]; held {
+			b.owners[m.ID] = owner
+			mDuplicates.WithLabelValues(b.cfg.Name).Inc()
+			return
+		}
+		b.owners[m.ID] = owner
+	}
 	mReceived.WithLabelValues(b.cfg.Name).Inc()
 	if !b.dispatch(m) && !b.queue.Push(m) {
+		delete(b.owners, m.ID) // its producer sends it again later
 		b.dropped++
 		mDropped.WithLabelValues(b.cfg.Name).Inc()
 		if b.dropped%1000 == 1 { // one line per burst, not one per message
 			b.log.Warn("queue full, dropping messages", "id", m.ID, "limit", b.cfg.QueueLimit, "dropped_total", b.dropped)
 		}
 	}
+}
+
+// finished reports mid to its producer (in this loop turn's OK frame).
+func (b *Broker) finished(mid string) {
+	owner, ok := b.owners[mid]
+	if !ok {
+		return
+	}
+	delete(b.owners, mid)
+	if len(b.oks[owner]) == 0 {
+		b.okDirty = append(b.okDirty, owner)
+	}
+	b.oks[owner] = appendID(b.oks[owner], mid)
+}
+
+// flushOKs sends each producer the ids finished since the last call. A
+// producer that is gone misses them, which is harmless: it is gone.
+func (b *Broker) flushOKs() {
+	b.okSent = time.Now()
+	for _, owner := range b.okDirty {
+		if ids := b.oks[owner]; len(ids) > 0 {
+			_, _ = b.front.SendMessage(owner, cmdOK, ids)
+		}
+		delete(b.oks, owner)
+	}
+	b.okDirty = b.okDirty[:0]
 }
 
 func (b *Broker) drainBackend(back *zmq.Socket) {
@@ -227,19 +301,37 @@ func (b *Broker) drainBackend(back *zmq.Socket) {
 	}
 }
 
-// ack applies one DONE, FREE or END of consumer c. The consumer is the
-// authority on its slots: DONE frees one whether or not we still track
+// ack applies one DONE, FREE, END or RETRY of consumer c. The consumer is
+// the authority on its slots: DONE frees one whether or not we still track
 // the message (it may have been re-sent after its deadline); FREE frees
-// one while the message stays in flight; END never frees one.
+// one while the message stays in flight; END never frees one; RETRY frees
+// one unless it follows a FREE. The first DONE, FREE or END of a message
+// is its OK to the producer.
 func (b *Broker) ack(c *consumer, verb byte, mid string) {
 	switch verb {
 	case ackFree:
+		// The actioner releases its slot once the result is committed:
+		// what its producer needed to know. Reactions still run; the
+		// message stays in flight here until END.
 		c.credit++
+		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
+			b.finished(mid)
+		}
+		return
+	case ackRetry, ackRetryEnd:
+		if verb == ackRetry {
+			c.credit++
+		}
+		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
+			f.msg.Deadline = time.Now().Add(RetryAfter)
+			mRetried.WithLabelValues(b.cfg.Name).Inc()
+		}
 		return
 	case ackDone, ackEnd:
 		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
 			delete(b.inflight, mid)
 			mDone.WithLabelValues(b.cfg.Name).Inc()
+			b.finished(mid)
 		}
 		if verb == ackDone {
 			c.credit++

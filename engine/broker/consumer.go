@@ -86,7 +86,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	var wg sync.WaitGroup
 	work := make(chan Message)
 	run := func(m Message) {
-		var freed atomic.Bool
+		var freed, retry atomic.Bool
 		free := func() {
 			if released.Add(1) > int64(maxReleased) || !freed.CompareAndSwap(false, true) {
 				released.Add(-1)
@@ -95,7 +95,17 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			<-slots
 			acks.add(ackFree, m.ID)
 		}
-		handler(context.WithValue(ctx, releaseKey{}, free), m)
+		handler(context.WithValue(ctx, slotKey{}, &slotCtl{free: free, retry: func() { retry.Store(true) }}), m)
+		if retry.Load() {
+			if freed.Load() {
+				released.Add(-1)
+				acks.add(ackRetryEnd, m.ID)
+			} else {
+				<-slots
+				acks.add(ackRetry, m.ID)
+			}
+			return
+		}
 		if freed.Load() {
 			released.Add(-1)
 			acks.add(ackEnd, m.ID)

@@ -2,8 +2,25 @@
 // monitor broker (control → workers) and the action broker (workers and
 // bridge → actioners) are the same device with different names.
 //
-// Producers PUSH messages to the broker's frontend (a PULL socket). Each
-// message is three frames: id, re-send deadline (unix ms), payload.
+// Producers send messages from a DEALER to the broker's frontend (a
+// ROUTER). Each message is three frames: id, re-send deadline (unix ms),
+// payload (or many in one BATCH frame). A producer keeps every message
+// until the broker reports it finished:
+//
+//	producer → broker   BATCH packed     messages (a copy of one the broker
+//	                                      still holds is ignored)
+//	broker → producer   OK packed-ids    a consumer finished these (DONE), or
+//	                                      released their slot (FREE: the
+//	                                      actioner does once the result is
+//	                                      committed, before reactions)
+//
+// The OKs go to the producer's second DEALER (identity "a:"+token beside
+// the sender's "p:"+token), which only its reader goroutine touches. What
+// is not finished after ResendAfter is sent again, so a broker that dies
+// with messages queued or in flight loses none: they come back from their
+// producers. A producer's window bounds what it has unfinished; a Send
+// past it waits (counted), which is how a slow consumer side slows the
+// components feeding it instead of filling queues.
 //
 // Consumers connect a DEALER to the backend (a ROUTER) and ask for work:
 //
@@ -13,6 +30,9 @@
 //	consumer → broker   DONE id      job finished; frees one slot
 //	consumer → broker   FREE id      slot freed, job still running (Release)
 //	consumer → broker   END id       a freed job finished; frees nothing
+//	consumer → broker   RETRY id     not finished: send it again after
+//	                                  RetryAfter (frees the slot unless
+//	                                  FREE already did)
 //	consumer → broker   HB           I am alive
 //	broker → consumer   JOB id pl    a job, sent only against a free slot
 //	broker → consumer   HB           I am alive
@@ -33,16 +53,14 @@
 // a bounded queue; past its limit new jobs are dropped and counted, never
 // kept in unbounded memory.
 //
-// A broker restart. Producers keep sending: their PUSH socket holds
-// messages in its pipe until the broker is back (up to the high-water
-// mark). Consumers that kept running are asked AGAIN by the new broker
-// (or re-announce after Liveness silent beats) and get work at once. What
-// the broker held in memory goes with it: messages waiting in its queue
-// and its in-flight table. In-flight messages whose consumer stays alive
-// are not lost (the consumer finishes them and pushes results onward);
-// the waiting queue, and messages a producer wrote in the instant before
-// it noticed the broker went away, are. For the monitor broker that is a
-// skipped run (the next slot comes an interval later); for the action
-// broker it is a lost result, which is why the queue is kept short: jobs
-// wait only while every consumer slot is busy.
+// A broker restart. Producers keep sending: their socket holds messages
+// in its pipe until the broker is back (up to the high-water mark), and
+// re-send what the dead broker held and never reported finished.
+// Consumers that kept running are asked AGAIN by the new broker (or
+// re-announce after Liveness silent beats) and get work at once; a
+// message they were running may run twice (once finished for the old
+// broker, once re-sent by its producer), which the actioner's apply step
+// recognises (at least once, applied once). Only a producer's own crash
+// loses what it had unfinished: for a worker that is the results of checks
+// it ran and had not seen finished.
 package broker

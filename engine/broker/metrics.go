@@ -37,6 +37,29 @@ var (
 		Help: "Handlers that released their slot and still run (e.g. reactions)."}, []string{"consumer"})
 )
 
+// Producer-side metrics, labelled by the producer's name.
+var (
+	mProducerPending = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "runbook", Subsystem: "producer", Name: "unfinished",
+		Help: "Messages sent and not yet reported finished by the broker."}, []string{"producer"})
+	mProducerWaits = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "runbook", Subsystem: "producer", Name: "window_waits_total",
+		Help: "Sends that waited because the window of unfinished messages was full (back-pressure)."}, []string{"producer"})
+	mProducerWaited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "runbook", Subsystem: "producer", Name: "window_wait_seconds_total",
+		Help: "Time sends spent waiting for the window."}, []string{"producer"})
+	mProducerResent = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "runbook", Subsystem: "producer", Name: "resent_total",
+		Help: "Messages sent again because no OK came in time (e.g. the broker restarted)."}, []string{"producer"})
+	mRetried = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "runbook", Subsystem: "broker", Name: "retried_total",
+		Help: "Messages a consumer gave back unfinished (Retry), sent again after RetryAfter."}, []string{"broker"})
+	mDuplicates = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "runbook", Subsystem: "broker", Name: "duplicates_total",
+		Help: "Re-sent messages ignored because the broker still held them."}, []string{"broker"})
+)
+
 func init() {
-	prometheus.MustRegister(mReceived, mSent, mDone, mResent, mDropped, mQueued, mConsumers, mBusy, mReleased)
+	prometheus.MustRegister(mReceived, mSent, mDone, mResent, mDropped, mQueued, mConsumers, mBusy, mReleased,
+		mProducerPending, mProducerWaits, mProducerWaited, mProducerResent, mDuplicates, mRetried)
 }

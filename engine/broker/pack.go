@@ -61,6 +61,10 @@ const (
 	ackDone byte = 'D'
 	ackFree byte = 'F'
 	ackEnd  byte = 'E'
+	// The handler did not finish the message: ackRetry frees its slot,
+	// ackRetryEnd (after a FREE) frees nothing.
+	ackRetry    byte = 'R'
+	ackRetryEnd byte = 'r'
 )
 
 func appendAck(b []byte, verb byte, id string) []byte {
@@ -89,4 +93,22 @@ func field(b []byte) (val, rest []byte, err error) {
 		return nil, nil, errShortPack
 	}
 	return b[k : k+int(n)], b[k+int(n):], nil
+}
+
+// appendID packs one id of an OK frame.
+func appendID(b []byte, id string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(id)))
+	return append(b, id...)
+}
+
+func unpackIDs(b []byte, fn func(id []byte)) error {
+	for len(b) > 0 {
+		id, rest, err := field(b)
+		if err != nil {
+			return err
+		}
+		fn(id)
+		b = rest
+	}
+	return nil
 }

@@ -1,19 +1,32 @@
 package broker
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
 )
 
-// Producer pushes messages to a broker's frontend. It is safe for
-// concurrent use: a mutex serialises the socket, which ZeroMQ allows as
-// long as no two goroutines use it at once.
+// Producer pushes messages to a broker's frontend and keeps each until the
+// broker says a consumer finished it (OK), re-sending what is not
+// finished after ResendAfter: a broker that crashes loses nothing a
+// producer sent it. It is safe for concurrent use.
+//
+// Two sockets, because a ZeroMQ socket must not be used by two goroutines
+// at once and acks arrive while callers send: a DEALER that only sends
+// (callers, under mu) and a DEALER that only receives acks (the reader
+// goroutine). Their identities share a random token ("p:" and "a:"), which
+// is how the broker knows where to send the OK of a message.
 type Producer struct {
 	mu   sync.Mutex
 	sock *zmq.Socket
+	buf  []byte
 
 	// Group send: concurrent Sends (a worker's slots finishing checks)
 	// queue here, and whichever caller finds no send in progress takes the
@@ -23,31 +36,107 @@ type Producer struct {
 	queue    []Message
 	waiters  []chan error
 	flushing bool
-	buf      []byte
+
+	// Unfinished messages, by id. Callers wait while window of them are
+	// unfinished: a slow consumer side slows its producers instead of
+	// growing a queue.
+	pmu     sync.Mutex
+	room    *sync.Cond
+	pending map[string]*unfinished
+	closed  bool
+	window  int
+	resend  time.Duration
+	name    string
+
+	acks       *zmq.Socket
+	readerDone chan struct{}
 }
 
+type unfinished struct {
+	msg         Message
+	first, sent time.Time
+}
+
+// ProducerOption tunes a Producer.
+type ProducerOption func(*Producer)
+
+// WithWindow bounds the messages a producer has sent and not yet seen
+// finished (default 10,000). A Send past it waits.
+func WithWindow(n int) ProducerOption { return func(p *Producer) { p.window = max(n, 1) } }
+
+// WithResendAfter sets how long a message may stay unfinished before it
+// is sent again (default 5 s). A broker that still holds it ignores the
+// copy, so this only costs a frame.
+func WithResendAfter(d time.Duration) ProducerOption {
+	return func(p *Producer) { p.resend = max(d, 10*time.Millisecond) }
+}
+
+// WithName labels the producer's metrics (default "producer").
+func WithName(name string) ProducerOption { return func(p *Producer) { p.name = name } }
+
+// ErrProducerClosed is returned by sends on, or waiting in, a closed
+// producer.
+var ErrProducerClosed = errors.New("producer closed")
+
 // NewProducer connects to frontend. ZeroMQ connects lazily and queues while
-// the broker is away (up to the high-water mark), so a broker restart does
-// not lose what producers sent meanwhile.
-func NewProducer(frontend string) (*Producer, error) {
-	s, err := zmq.NewSocket(zmq.PUSH)
+// the broker is away (up to the high-water mark), and what the broker held
+// when it went away is re-sent, so a broker restart loses nothing.
+func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
+	p := &Producer{pending: map[string]*unfinished{}, window: 10_000, resend: 5 * time.Second, name: "producer",
+		readerDone: make(chan struct{})}
+	for _, o := range opts {
+		o(p)
+	}
+	p.room = sync.NewCond(&p.pmu)
+	token := make([]byte, 12)
+	_, _ = rand.Read(token)
+	id := hex.EncodeToString(token)
+
+	s, err := zmq.NewSocket(zmq.DEALER)
 	if err != nil {
 		return nil, fmt.Errorf("creating producer socket: %w", err)
 	}
+	a, err := zmq.NewSocket(zmq.DEALER)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("creating producer ack socket: %w", err)
+	}
+	_ = s.SetIdentity(producerPrefix + id)
+	_ = a.SetIdentity(ackPrefix + id)
 	_ = s.SetSndhwm(100_000)
 	_ = s.SetSndtimeo(2 * time.Second)
 	_ = s.SetLinger(2 * time.Second)
-	if err := s.Connect(frontend); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("connecting producer to %s: %w", frontend, err)
+	_ = a.SetLinger(0)
+	_ = a.SetRcvhwm(0)
+	_ = a.SetRcvtimeo(ackPoll)
+	for _, sock := range []*zmq.Socket{a, s} { // acks first: no OK can miss its socket
+		if err := sock.Connect(frontend); err != nil {
+			s.Close()
+			a.Close()
+			return nil, fmt.Errorf("connecting producer to %s: %w", frontend, err)
+		}
 	}
-	return &Producer{sock: s}, nil
+	p.sock, p.acks = s, a
+	go p.readAcks()
+	return p, nil
 }
 
-// Send queues m for the broker; it fails only when the local queue is full
-// for longer than the send timeout. It returns once m is with ZeroMQ,
-// sent together with whatever other goroutines sent meanwhile.
-func (p *Producer) Send(m Message) error {
+// ackPoll is how long the reader waits for acks before it looks for
+// messages to re-send (and whether it was closed).
+const ackPoll = 250 * time.Millisecond
+
+// Send is SendContext without a context: it waits for the window until
+// the producer is closed.
+func (p *Producer) Send(m Message) error { return p.SendContext(context.Background(), m) }
+
+// SendContext queues m for the broker and returns once m is with ZeroMQ,
+// sent together with whatever other goroutines sent meanwhile. It waits
+// first while the window is full, until ctx ends. m.Payload is kept until
+// m is finished: the caller must not reuse it.
+func (p *Producer) SendContext(ctx context.Context, m Message) error {
+	if err := p.reserve(ctx, 1); err != nil {
+		return fmt.Errorf("sending %s: %w", m.ID, err)
+	}
 	ch := make(chan error, 1)
 	p.qmu.Lock()
 	p.queue = append(p.queue, m)
@@ -61,7 +150,7 @@ func (p *Producer) Send(m Message) error {
 		q, w := p.queue, p.waiters
 		p.queue, p.waiters = nil, nil
 		p.qmu.Unlock()
-		err := p.SendBatch(q)
+		err := p.send(q, true)
 		for _, c := range w {
 			c <- err
 		}
@@ -72,26 +161,81 @@ func (p *Producer) Send(m Message) error {
 	return <-ch
 }
 
+// SendBatch is SendBatchContext without a context.
+func (p *Producer) SendBatch(msgs []Message) error {
+	return p.SendBatchContext(context.Background(), msgs)
+}
+
+// SendBatchContext pushes msgs in as few BATCH frames as fit
+// maxBatchBytes: one cgo call and one wake-up of the broker for a whole
+// control round. It waits first, until ctx ends, for the batch to fit the
+// window (a batch larger than the window waits for an empty one).
+func (p *Producer) SendBatchContext(ctx context.Context, msgs []Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := p.reserve(ctx, len(msgs)); err != nil {
+		return fmt.Errorf("sending %d messages (%s…): %w", len(msgs), msgs[0].ID, err)
+	}
+	return p.send(msgs, true)
+}
+
+// reserve waits until n more messages fit the window, the producer is
+// closed or ctx ends.
+func (p *Producer) reserve(ctx context.Context, n int) error {
+	p.pmu.Lock()
+	defer p.pmu.Unlock()
+	full := func() bool { return !p.closed && ctx.Err() == nil && len(p.pending) > 0 && len(p.pending)+n > p.window }
+	if full() {
+		mProducerWaits.WithLabelValues(p.name).Inc()
+		start := time.Now()
+		stop := context.AfterFunc(ctx, func() {
+			p.pmu.Lock()
+			p.room.Broadcast()
+			p.pmu.Unlock()
+		})
+		for full() {
+			p.room.Wait()
+		}
+		stop()
+		mProducerWaited.WithLabelValues(p.name).Add(time.Since(start).Seconds())
+	}
+	if p.closed {
+		return ErrProducerClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("waiting for the window: %w", err)
+	}
+	return nil
+}
+
 // maxBatchBytes keeps one BATCH frame to a size the broker reads in one go
 // without a large allocation.
 const maxBatchBytes = 1 << 20
 
-// SendBatch pushes msgs in as few BATCH frames as fit maxBatchBytes: one
-// cgo call and one wake-up of the broker for a whole control round.
-func (p *Producer) SendBatch(msgs []Message) error {
+// send writes msgs to the socket; track records them as unfinished first
+// (so an OK cannot come before the record), a re-send does not.
+func (p *Producer) send(msgs []Message, track bool) error {
+	if track {
+		now := time.Now()
+		p.pmu.Lock()
+		for _, m := range msgs {
+			p.pending[m.ID] = &unfinished{msg: m, first: now, sent: now}
+		}
+		mProducerPending.WithLabelValues(p.name).Set(float64(len(p.pending)))
+		p.pmu.Unlock()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(msgs) == 0 {
-		return nil
-	}
 	if p.sock == nil {
-		return fmt.Errorf("sending %s: producer closed", msgs[0].ID)
+		return fmt.Errorf("sending %s: %w", msgs[0].ID, ErrProducerClosed)
 	}
 	b := p.buf[:0]
 	for i, m := range msgs {
 		b = appendMessage(b, m)
 		if len(b) >= maxBatchBytes || i == len(msgs)-1 {
 			if _, err := p.sock.SendMessage(cmdBatch, b); err != nil {
+				// Still unfinished: the reader sends them again.
 				return fmt.Errorf("sending %d messages (%s…) to broker: %w", len(msgs), msgs[0].ID, err)
 			}
 			b = b[:0]
@@ -103,13 +247,99 @@ func (p *Producer) SendBatch(msgs []Message) error {
 	return nil
 }
 
-// Close flushes for at most the linger time and closes the socket.
+// readAcks owns the ack socket: it forgets finished messages and, between
+// acks, re-sends those unfinished for longer than the resend interval.
+func (p *Producer) readAcks() {
+	defer close(p.readerDone)
+	lastScan := time.Now()
+	for {
+		parts, err := p.acks.RecvMessageBytes(0)
+		if err == nil && len(parts) == 2 && string(parts[0]) == cmdOK {
+			p.finished(parts[1])
+		}
+		p.pmu.Lock()
+		closed := p.closed
+		p.pmu.Unlock()
+		if closed {
+			return
+		}
+		if now := time.Now(); now.Sub(lastScan) >= ackPoll {
+			lastScan = now
+			p.resendOld(now)
+		}
+	}
+}
+
+func (p *Producer) finished(packed []byte) {
+	p.pmu.Lock()
+	defer p.pmu.Unlock()
+	_ = unpackIDs(packed, func(id []byte) { delete(p.pending, string(id)) })
+	mProducerPending.WithLabelValues(p.name).Set(float64(len(p.pending)))
+	p.room.Broadcast()
+}
+
+func (p *Producer) resendOld(now time.Time) {
+	// Whatever is due goes again with everything sent before it, in the
+	// order it was first sent: a monitor's older result arriving after its
+	// newer one would be kept in history only, not applied.
+	var cutoff time.Time
+	p.pmu.Lock()
+	for _, u := range p.pending {
+		if now.Sub(u.sent) >= p.resend && u.first.After(cutoff) {
+			cutoff = u.first
+		}
+	}
+	var old []*unfinished
+	if !cutoff.IsZero() {
+		for _, u := range p.pending {
+			if !u.first.After(cutoff) {
+				old = append(old, u)
+			}
+		}
+	}
+	slices.SortFunc(old, func(a, b *unfinished) int { return a.first.Compare(b.first) })
+	again := make([]Message, len(old))
+	for i, u := range old {
+		// The copy gets as long as the original had: a broker would
+		// otherwise take a passed deadline for a consumer that hangs and
+		// hand the copy out twice.
+		m := u.msg
+		if !m.Deadline.IsZero() {
+			m.Deadline = now.Add(m.Deadline.Sub(u.first))
+		}
+		u.sent = now
+		again[i] = m
+	}
+	p.pmu.Unlock()
+	if len(again) == 0 {
+		return
+	}
+	mProducerResent.WithLabelValues(p.name).Add(float64(len(again)))
+	_ = p.send(again, false) // a failure leaves them unfinished: next scan
+}
+
+// Unfinished is how many messages wait for their OK.
+func (p *Producer) Unfinished() int {
+	p.pmu.Lock()
+	defer p.pmu.Unlock()
+	return len(p.pending)
+}
+
+// Close closes the sockets; waiting senders get ErrProducerClosed. What is
+// still unfinished is not sent again by this producer.
 func (p *Producer) Close() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.sock == nil {
+	p.pmu.Lock()
+	if p.closed {
+		p.pmu.Unlock()
 		return nil
 	}
+	p.closed = true
+	p.room.Broadcast()
+	p.pmu.Unlock()
+	<-p.readerDone
+	p.acks.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	err := p.sock.Close()
 	p.sock = nil
 	return err

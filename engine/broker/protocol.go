@@ -21,6 +21,16 @@ const (
 	// AGAIN asks a consumer the broker does not know (it restarted) to
 	// re-announce its free slots with READY.
 	cmdAgain = "AGAIN"
+	// OK tells a producer's ack socket which of its messages a consumer
+	// finished (packed ids).
+	cmdOK = "OK"
+)
+
+// A producer's two sockets are named by one token: the broker answers
+// messages from producerPrefix+token on ackPrefix+token.
+const (
+	producerPrefix = "p:"
+	ackPrefix      = "a:"
 )
 
 // Heartbeat is how often both sides say they are alive; a peer silent for
@@ -29,6 +39,10 @@ const (
 	Heartbeat = time.Second
 	Liveness  = 3
 )
+
+// RetryAfter is how long a message a handler gave back (Retry) waits
+// before it is sent again: long enough not to spin on an outage.
+const RetryAfter = time.Second
 
 // Message is one unit of work moving through a broker.
 type Message struct {

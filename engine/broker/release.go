@@ -2,7 +2,14 @@ package broker
 
 import "context"
 
-type releaseKey struct{}
+// slotCtl is what a handler's context carries: how to give the slot back
+// and how to ask for the message to be sent again.
+type slotCtl struct {
+	free  func()
+	retry func()
+}
+
+type slotKey struct{}
 
 // Release tells the consumer that the running handler no longer needs its
 // slot, though it has not finished: the broker may send another message at
@@ -12,7 +19,18 @@ type releaseKey struct{}
 // It is a no-op outside a handler, when called twice, or when the
 // consumer already has as many released handlers as it allows.
 func Release(ctx context.Context) {
-	if f, ok := ctx.Value(releaseKey{}).(func()); ok {
-		f()
+	if c, ok := ctx.Value(slotKey{}).(*slotCtl); ok {
+		c.free()
+	}
+}
+
+// Retry tells the consumer that the running handler did not finish its
+// message (its process is stopping, or Redis failed): when the handler
+// returns the broker is told RETRY instead of DONE, and sends the message
+// again after RetryAfter, to whichever consumer has a slot then, instead
+// of reporting it finished to its producer. A no-op outside a handler.
+func Retry(ctx context.Context) {
+	if c, ok := ctx.Value(slotKey{}).(*slotCtl); ok {
+		c.retry()
 	}
 }

@@ -25,8 +25,10 @@ const MaxBatch = 3000
 
 // BatchSender is a Sender that can push many jobs at once (a
 // *broker.Producer).
+// It waits while workers are behind (the producer's window: back-pressure
+// that slows claiming), until ctx ends.
 type BatchSender interface {
-	SendBatch([]broker.Message) error
+	SendBatchContext(context.Context, []broker.Message) error
 }
 
 // Control claims due monitors of one zone and sends their jobs.
@@ -129,7 +131,7 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 	// carry one: one frame and one wake-up instead of one per job.
 	var err2 error
 	if bs, ok := c.Sender.(BatchSender); ok {
-		err2 = bs.SendBatch(msgs)
+		err2 = bs.SendBatchContext(ctx, msgs)
 	} else {
 		for _, m := range msgs {
 			if err := c.Sender.Send(m); err != nil && err2 == nil {

@@ -14,9 +14,11 @@ import (
 	"github.com/runbookhq/runbook/host/abi"
 )
 
-// Sender takes results to the action broker (a *broker.Producer).
+// Sender takes results to the action broker (a *broker.Producer). It
+// waits while the action side is behind (the producer's window), until
+// ctx ends.
 type Sender interface {
-	Send(broker.Message) error
+	SendContext(context.Context, broker.Message) error
 }
 
 // Caller runs a plugin call: a *host.Host. It is an interface so a
@@ -46,9 +48,16 @@ func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error
 				return
 			}
 			res := w.Check(ctx, j)
-			if err := w.send(res); err != nil {
+			if ctx.Err() != nil {
+				// Stopping: the check was cut short, which says nothing
+				// about the target. Another worker runs the job again.
+				broker.Retry(ctx)
+				return
+			}
+			if err := w.send(ctx, res); err != nil {
+				broker.Retry(ctx)
 				mSendFailed.WithLabelValues(w.Zone).Inc()
-				log.Error("sending result", "monitor", j.MonitorID, "zone", w.Zone, "err", err)
+				log.Error("sending result, the job will run again", "monitor", j.MonitorID, "zone", w.Zone, "err", err)
 			}
 		})
 }
@@ -94,12 +103,12 @@ func (w *Worker) Check(ctx context.Context, j engine.Job) engine.Result {
 	return res
 }
 
-func (w *Worker) send(res engine.Result) error {
+func (w *Worker) send(ctx context.Context, res engine.Result) error {
 	b, err := jsonenc.Result(make([]byte, 0, 320+len(res.Message)), res)
 	if err != nil {
 		return fmt.Errorf("encoding result: %w", err)
 	}
 	// Actioners may be busy running slow reactions; a minute before the
 	// broker gives the result to another one.
-	return w.Results.Send(broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: b})
+	return w.Results.SendContext(ctx, broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: b})
 }

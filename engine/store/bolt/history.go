@@ -8,6 +8,7 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/internal/jsonenc"
 	"github.com/runbookhq/runbook/engine/store"
 )
 
@@ -20,16 +21,25 @@ func resultTime(r engine.Result) time.Time {
 	return r.FinishedAt
 }
 
-// AddHistory stores rows; a row whose ID is already stored is skipped.
+// AddHistory stores rows; a row already stored (same monitor, time and
+// ID: what a replay re-sends) is skipped.
 // All rows commit together, so callers should batch (the actioner's
 // write-behind replay passes hundreds at a time).
 func (s *Store) AddHistory(ctx context.Context, rows ...engine.Result) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	// Encoded before the write lock is taken, without reflection
+	// (byte-identical to encoding/json), into one buffer.
 	recs := make([]record, len(rows))
+	buf := make([]byte, 0, 320*len(rows))
 	for i, r := range rows {
-		recs[i] = record{id: r.ID, monitor: r.MonitorID, at: resultTime(r), value: r}
+		start := len(buf)
+		var err error
+		if buf, err = jsonenc.Result(buf, r); err != nil {
+			return fmt.Errorf("encode history row %q: %w", r.ID, err)
+		}
+		recs[i] = record{id: r.ID, monitor: r.MonitorID, at: resultTime(r), raw: buf[start:len(buf):len(buf)]}
 	}
 	return s.update(ctx, fmt.Sprintf("add %d history rows", len(rows)), func(tx *bbolt.Tx) error {
 		return addRecords(tx, historyKind, recs)

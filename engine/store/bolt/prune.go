@@ -40,7 +40,14 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int, error) {
 // with their index entries. Keys are collected first because deleting
 // under a moving bbolt cursor can skip entries.
 func pruneRecords(tx *bbolt.Tx, k recordKind, before time.Time, max int) (int, error) {
-	data, ids, idx := tx.Bucket(k.data), tx.Bucket(k.ids), tx.Bucket(k.byMonitor)
+	data, idx := tx.Bucket(k.data), tx.Bucket(k.byMonitor)
+	var ids *bbolt.Bucket
+	switch {
+	case k.ids != nil:
+		ids = tx.Bucket(k.ids)
+	case k.legacyIDs != nil:
+		ids = tx.Bucket(k.legacyIDs)
+	}
 	bound := timeKey(before)
 	type victim struct{ key, monitorKey []byte }
 	var victims []victim
@@ -62,8 +69,10 @@ func pruneRecords(tx *bbolt.Tx, k recordKind, before time.Time, max int) (int, e
 		if err := data.Delete(v.key); err != nil {
 			return 0, err
 		}
-		if err := ids.Delete(v.key[8:]); err != nil {
-			return 0, err
+		if ids != nil {
+			if err := ids.Delete(v.key[8:]); err != nil {
+				return 0, err
+			}
 		}
 		if err := idx.Delete(v.monitorKey); err != nil {
 			return 0, err
