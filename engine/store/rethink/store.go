@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	r "gopkg.in/rethinkdb/rethinkdb-go.v6"
 
@@ -19,6 +20,10 @@ type Store struct {
 	// closed ends watches when the store closes.
 	closed    chan struct{}
 	closeOnce sync.Once
+	// watchers counts feeds still following; Close lets them close their
+	// cursors before it closes the session under them (the driver races
+	// when a session closes under a cursor being closed).
+	watchers sync.WaitGroup
 }
 
 var _ store.Store = (*Store)(nil)
@@ -56,6 +61,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // Close closes the connection pool; open watches end.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.closed) })
+	done := make(chan struct{})
+	go func() { s.watchers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second): // a feed stuck in the driver must not hold Close
+	}
 	if err := s.sess.Close(); err != nil {
 		return fmt.Errorf("close rethinkdb session: %w", err)
 	}

@@ -28,7 +28,9 @@ func (s *Store) WatchQueue(ctx context.Context, zone string) (<-chan struct{}, e
 		return nil, err
 	}
 	ch := make(chan struct{}, 1)
+	s.watchers.Add(1)
 	go func() {
+		defer s.watchers.Done()
 		defer cancel()
 		s.follow(ctx, zone, cur, ch)
 	}()
@@ -53,7 +55,7 @@ func signal(ch chan<- struct{}) {
 func (s *Store) follow(ctx context.Context, zone string, cur *r.Cursor, ch chan struct{}) {
 	defer close(ch)
 	for {
-		s.drain(ctx, cur, ch)
+		s.drain(cur, ch)
 		if ctx.Err() != nil {
 			return
 		}
@@ -74,12 +76,14 @@ func (s *Store) follow(ctx context.Context, zone string, cur *r.Cursor, ch chan 
 
 // drain reads changes until the feed ends or ctx does; only additions
 // signal (an ack deleting an entry is a change too, but nothing to read).
-func (s *Store) drain(ctx context.Context, cur *r.Cursor, ch chan struct{}) {
-	stop := context.AfterFunc(ctx, func() { _ = cur.Close() })
-	defer func() {
-		stop()
-		_ = cur.Close()
-	}()
+//
+// The cursor runs under ctx, so cancelling ctx ends a blocked Next; it is
+// closed here, after Next returns, never from another goroutine: the
+// driver's Close races with a Next waiting on the server (rethinkdb-go
+// v6.2.1 cursor.go, fetchMore reads c.conn unlocked while Close clears
+// it), which the race detector caught in TestCloseEndsWatches.
+func (s *Store) drain(cur *r.Cursor, ch chan struct{}) {
+	defer cur.Close()
 	var change struct {
 		NewVal map[string]interface{} `rethinkdb:"new_val"`
 	}
