@@ -47,6 +47,13 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	}
 	defer sock.Close()
 	_ = sock.SetLinger(time.Second)
+	// A DEALER with no connected peer (its inproc broker closed, or a TCP
+	// broker not yet reconnected) blocks a send for ever, and the loop
+	// with it: it would never see its context end. Past the timeout the
+	// frame is dropped and logged; READY and heartbeats are sent again,
+	// and a lost DONE only means the broker re-sends the message, which
+	// handlers already take at least once.
+	_ = sock.SetSndtimeo(time.Second)
 	_ = sock.SetRcvhwm(0)
 	_ = sock.SetSndhwm(0)
 	if err := sock.Connect(cfg.Backend); err != nil {
