@@ -59,14 +59,14 @@ func (a *Actioner) Run(ctx context.Context, backend string, concurrency int) err
 		var res engine.Result
 		if err := jsondec.Result(m.Payload, &res); err != nil {
 			mDropped.WithLabelValues(a.Zone, "malformed").Inc()
-			a.Logger.Error("dropping malformed result", "zone", a.Zone, "id", m.ID, "err", err)
+			a.Logger.Error("dropping malformed result", "id", m.ID, "err", err)
 			return
 		}
 		if err := a.Handle(ctx, res); err != nil {
 			// Not finished (Redis failed, or we are stopping): the broker
 			// sends it again rather than telling the worker it is done.
 			broker.Retry(ctx)
-			a.Logger.Error("handling result, it will be sent again", "monitor", res.MonitorID, "zone", res.Zone, "err", err)
+			a.Logger.Error("handling result, it will be sent again", "monitor", res.MonitorID, "err", err)
 		}
 	})
 }
@@ -88,13 +88,13 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	}
 	if _, err := engine.ParseStatus(string(res.Status)); err != nil {
 		mDropped.WithLabelValues(a.Zone, "malformed").Inc()
-		a.Logger.Error("dropping result with a bad status", "monitor", res.MonitorID, "zone", a.Zone, "err", err)
+		a.Logger.Error("dropping result with a bad status", "monitor", res.MonitorID, "err", err)
 		return nil
 	}
 	res.EnsureID()
 	if age := now.Sub(res.FinishedAt); age > a.MaxAge {
 		mDropped.WithLabelValues(a.Zone, "too_old").Inc()
-		a.Logger.Warn("dropping old result", "monitor", res.MonitorID, "zone", a.Zone, "age", age.Round(time.Second), "max_age", a.MaxAge)
+		a.Logger.Warn("dropping old result", "monitor", res.MonitorID, "age", age.Round(time.Second), "max_age", a.MaxAge)
 		return nil
 	}
 	keys := zones.KeysFor(a.Zone)
@@ -112,7 +112,7 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	mon, out := it.mon, it.out
 	if out.stale {
 		mDropped.WithLabelValues(a.Zone, "stale").Inc()
-		a.Logger.Info("stale result kept in history only", "monitor", mon.ID, "zone", res.Zone, "result", res.ID)
+		a.Logger.Info("stale result kept in history only", "monitor", mon.ID, "result", res.ID)
 		return nil
 	}
 	if out.fresh {
@@ -120,7 +120,7 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 		mDecideLatency.WithLabelValues(a.Zone).Observe(a.Now().Sub(res.FinishedAt).Seconds())
 	}
 	if out.changed {
-		a.Logger.Info("monitor changed", "monitor", mon.ID, "zone", res.Zone, "from", out.prev.Status, "to", out.next.Status)
+		a.Logger.Info("monitor changed", "monitor", mon.ID, "from", out.prev.Status, "to", out.next.Status)
 	}
 	if out.progress == finished {
 		mHandle.WithLabelValues(a.Zone).Observe(time.Since(start).Seconds())

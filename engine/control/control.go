@@ -122,7 +122,7 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 		msg, err := c.job(cl)
 		if err != nil {
 			mFailed.WithLabelValues(c.Zone).Inc()
-			log.Error("building job", "monitor", cl.id, "zone", c.Zone, "err", err)
+			log.Error("building job", "monitor", cl.id, "err", err)
 			continue
 		}
 		msgs = append(msgs, msg)
@@ -141,7 +141,7 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 	}
 	if err2 != nil {
 		mFailed.WithLabelValues(c.Zone).Add(float64(len(msgs)))
-		log.Error("sending jobs", "jobs", len(msgs), "zone", c.Zone, "err", err2)
+		log.Error("sending jobs", "jobs", len(msgs), "err", err2)
 	} else {
 		mSent.WithLabelValues(c.Zone).Add(float64(len(msgs)))
 	}

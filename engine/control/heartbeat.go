@@ -82,7 +82,7 @@ func (c *Control) heartbeats(ctx context.Context, keys zones.Keys, log *slog.Log
 		}
 		if err != nil {
 			mFailed.WithLabelValues(c.Zone).Inc()
-			log.Error("sending missed heartbeat", "monitor", m.id, "zone", c.Zone, "err", err)
+			log.Error("sending missed heartbeat", "monitor", m.id, "err", err)
 		}
 	}
 	return len(misses), nil

@@ -126,6 +126,8 @@ func Run(ctx context.Context, o Options) error {
 }
 
 func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config, h *host.Host) error {
+	// Components that know their zone (control, journal) name it in their
+	// own logs and get o.Logger; the rest get log.
 	log := o.Logger.With("zone", z.Name)
 	// Each actioner slot may wait on Redis at once; a smaller pool would
 	// queue results behind connections, not behind Redis.
@@ -164,7 +166,7 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		if err != nil {
 			return err
 		}
-		c := &control.Control{Zone: z.Name, Redis: rdb, Sender: p, Actions: ap, Tick: z.Control.Tick.D(), Batch: z.Control.Batch, Logger: log}
+		c := &control.Control{Zone: z.Name, Redis: rdb, Sender: p, Actions: ap, Tick: z.Control.Tick.D(), Batch: z.Control.Batch, Logger: o.Logger}
 		g.Go(func() error { return c.Run(ctx) })
 	}
 	if o.has(RoleWorker) {
@@ -185,7 +187,7 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: h,
 			MaxAge: z.Actioner.MaxResultAge.D(), Logger: log}
 		g.Go(func() error { return a.Run(ctx, z.ActionBroker.Backend, z.Actioner.Concurrency) })
-		g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
+		g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, o.Logger); return nil })
 	}
 	if h != nil && (o.has(RoleWorker) || o.has(RoleActioner)) {
 		// Plugins pushed to this zone load here without a restart.
@@ -209,7 +211,7 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		})
 		if !o.has(RoleActioner) {
 			// Someone must drain the journal; the lock makes sharing safe.
-			g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, log); return nil })
+			g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, o.Logger); return nil })
 		}
 	}
 	return nil
