@@ -258,17 +258,23 @@ func TestReleaseIsTheProducersOK(t *testing.T) {
 	var once sync.Once // a consumer starved past its heartbeats gets it again
 	consume(t, back, 1, func(ctx context.Context, m Message) {
 		Release(ctx)
-		<-unblock
+		select { // a failed test's cleanup cancels ctx: never hang there
+		case <-unblock:
+		case <-ctx.Done():
+		}
 		once.Do(func() { close(returned) })
 	})
 	if err := p.Send(Message{ID: "x", Deadline: time.Now().Add(time.Minute), Payload: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, 5*time.Second, "the released message reported finished", func() bool { return p.Unfinished() == 0 })
+	// Generous: on a loaded machine under -race the consumer can be taken
+	// for dead (missed heartbeats) and the message handed out again, which
+	// is allowed; what matters is that a Release, not the return, is the OK.
+	waitUntil(t, 20*time.Second, "the released message reported finished", func() bool { return p.Unfinished() == 0 })
 	if got := testutil.ToFloat64(mDone.WithLabelValues(name)) - done0; got != 0 {
 		t.Errorf("broker counted %v done while the handler still runs", got)
 	}
 	close(unblock)
 	<-returned
-	waitUntil(t, 5*time.Second, "the broker's done", func() bool { return testutil.ToFloat64(mDone.WithLabelValues(name))-done0 >= 1 })
+	waitUntil(t, 20*time.Second, "the broker's done", func() bool { return testutil.ToFloat64(mDone.WithLabelValues(name))-done0 >= 1 })
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
@@ -49,10 +50,10 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	_ = sock.SetLinger(time.Second)
 	// A DEALER with no connected peer (its inproc broker closed, or a TCP
 	// broker not yet reconnected) blocks a send for ever, and the loop
-	// with it: it would never see its context end. Past the timeout the
-	// frame is dropped and logged; READY and heartbeats are sent again,
-	// and a lost DONE only means the broker re-sends the message, which
-	// handlers already take at least once.
+	// with it: it would never see its context end. Sends time out each
+	// second and are tried again until they go or the context ends
+	// (consumerLoop.sendMessage), so nothing is dropped while a broker
+	// restarts and nothing hangs when it is gone for good.
 	_ = sock.SetSndtimeo(time.Second)
 	_ = sock.SetRcvhwm(0)
 	_ = sock.SetSndhwm(0)
@@ -137,7 +138,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 		}()
 	}
 
-	c := &consumerLoop{sock: sock, conc: cfg.Concurrency, log: log}
+	c := &consumerLoop{ctx: ctx, sock: sock, conc: cfg.Concurrency, log: log}
 	c.send(cmdReady, strconv.Itoa(cfg.Concurrency))
 	poller := zmq.NewPoller()
 	poller.Add(sock, zmq.POLLIN)
@@ -205,6 +206,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 }
 
 type consumerLoop struct {
+	ctx    context.Context
 	sock   *zmq.Socket
 	conc   int
 	log    *slog.Logger
@@ -212,8 +214,19 @@ type consumerLoop struct {
 }
 
 func (c *consumerLoop) send(parts ...string) {
-	if _, err := c.sock.SendMessage(parts); err != nil {
+	if err := c.sendMessage(parts); err != nil {
 		c.log.Warn("consumer send", "verb", parts[0], "err", err)
+	}
+}
+
+// sendMessage sends, trying again after each send timeout while the
+// consumer's context lasts (see SetSndtimeo in Consume).
+func (c *consumerLoop) sendMessage(parts ...any) error {
+	for {
+		_, err := c.sock.SendMessage(parts...)
+		if err == nil || zmq.AsErrno(err) != zmq.Errno(syscall.EAGAIN) || c.ctx.Err() != nil {
+			return err
+		}
 	}
 }
 
@@ -277,7 +290,7 @@ func (c *consumerLoop) sendAcks(rx *zmq.Socket, q *ackQueue) {
 	}
 	c.ackBuf = q.take(c.ackBuf)
 	if len(c.ackBuf) > 0 {
-		if _, err := c.sock.SendMessage(cmdAcks, c.ackBuf); err != nil {
+		if err := c.sendMessage(cmdAcks, c.ackBuf); err != nil {
 			c.log.Warn("consumer send", "verb", cmdAcks, "err", err)
 		}
 	}

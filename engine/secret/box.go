@@ -90,7 +90,9 @@ func (b *Box) Open(sealed string) (map[string]string, error) {
 	if len(parts) != 3 || parts[0] != prefix {
 		return nil, errors.New("secret: not a sealed value")
 	}
-	raw, err := base64.RawStdEncoding.DecodeString(parts[2])
+	// Strict: a non-canonical encoding (other trailing bits) is refused
+	// rather than read as the same bytes.
+	raw, err := base64.RawStdEncoding.Strict().DecodeString(parts[2])
 	if err != nil {
 		return nil, fmt.Errorf("secret: sealed value: %w", err)
 	}
