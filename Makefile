@@ -17,7 +17,7 @@ test: deps-test build plugins as
 	$(BIN) plugin verify
 
 ## bench: every benchmark (figures go to docs/PERFORMANCE.md)
-bench: deps build plugins
+bench: deps-test build plugins as
 	$(GO) test -run='^$$' -bench=. -benchmem -timeout 30m ./...
 
 deps:
