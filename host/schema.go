@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -24,14 +23,10 @@ import (
 type configSchema struct {
 	schema *jsonschema.Schema // nil: the manifest declares no schema
 
-	// accepted remembers configs that passed, by their exact bytes: a
-	// monitor sends the same config on every check, and validating is
-	// ~10x the cost of this lookup. Bounded; cleared when full.
-	mu       sync.RWMutex
-	accepted map[string]struct{}
+	// accepted remembers configs that passed: validating is ~10x the
+	// cost of this lookup (targetcache.go).
+	accepted configMemo[struct{}]
 }
-
-const maxAcceptedConfigs = 4096
 
 // schemaURL names the schema resource; it is never fetched.
 const schemaURL = "runbook:///config.schema.json"
@@ -44,7 +39,7 @@ var printer = message.NewPrinter(language.English)
 // Formats are annotations, as 2020-12 specifies; plugins check semantics
 // in their own validator.
 func compileConfigSchema(raw json.RawMessage) (*configSchema, error) {
-	cs := &configSchema{accepted: map[string]struct{}{}}
+	cs := &configSchema{}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return cs, nil
 	}
@@ -79,10 +74,7 @@ func (cs *configSchema) check(config json.RawMessage) []abi.FieldError {
 	if len(config) == 0 {
 		config = json.RawMessage("{}")
 	}
-	cs.mu.RLock()
-	_, ok := cs.accepted[string(config)] // no allocation for the lookup
-	cs.mu.RUnlock()
-	if ok {
+	if _, ok := cs.accepted.get(config); ok {
 		return nil
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(config))
@@ -96,12 +88,7 @@ func (cs *configSchema) check(config json.RawMessage) []abi.FieldError {
 		}
 		return []abi.FieldError{{Message: err.Error()}}
 	}
-	cs.mu.Lock()
-	if len(cs.accepted) >= maxAcceptedConfigs {
-		clear(cs.accepted)
-	}
-	cs.accepted[string(config)] = struct{}{}
-	cs.mu.Unlock()
+	cs.accepted.put(config, struct{}{})
 	return nil
 }
 

@@ -49,7 +49,7 @@ func TestConfigSchemaNamesTheField(t *testing.T) {
 			}
 		})
 	}
-	if n := len(cs.accepted); n != 1 {
+	if n := len(cs.accepted.m); n != 1 {
 		t.Errorf("%d accepted configs cached; want 1", n)
 	}
 }
@@ -80,14 +80,14 @@ func TestConfigSchemaCacheIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range maxAcceptedConfigs + 10 {
+	for i := range maxMemoConfigs + 10 {
 		cs.check(json.RawMessage(`{"n":` + strings.Repeat("1", i%50+1) + `,"i":` + string(rune('0'+i%10)) + `}`))
 	}
-	for i := range maxAcceptedConfigs + 10 {
+	for i := range maxMemoConfigs + 10 {
 		b, _ := json.Marshal(map[string]int{"i": i})
 		cs.check(b)
 	}
-	if n := len(cs.accepted); n > maxAcceptedConfigs {
-		t.Fatalf("%d cached configs; bound is %d", n, maxAcceptedConfigs)
+	if n := len(cs.accepted.m); n > maxMemoConfigs {
+		t.Fatalf("%d cached configs; bound is %d", n, maxMemoConfigs)
 	}
 }
