@@ -40,14 +40,25 @@ func DNS(t testing.TB, records ...string) string {
 		}
 		_ = w.WriteMsg(m)
 	})
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("captest: DNS udp: %v", err)
-	}
-	// TCP on the same port, for TCP queries and truncation retries.
-	l, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
+	// UDP on a free port and TCP on the same one, for TCP queries and
+	// truncation retries. The TCP port may be held by another process
+	// (parallel test binaries): then try another port, a bounded number
+	// of times.
+	var (
+		pc  net.PacketConn
+		l   net.Listener
+		err error
+	)
+	for range 20 {
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			t.Fatalf("captest: DNS udp: %v", err)
+		}
+		if l, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			break
+		}
 		pc.Close()
+	}
+	if err != nil {
 		t.Fatalf("captest: DNS tcp: %v", err)
 	}
 	started := make(chan struct{}, 2)
