@@ -41,6 +41,12 @@ type SSHServer struct {
 // It runs as the current user and accepts only that user's public key.
 func SSHD(t testing.TB) *SSHServer {
 	t.Helper()
+	return sshd(t, "")
+}
+
+// sshd starts the server with extra lines appended to its sshd_config.
+func sshd(t testing.TB, extra string) *SSHServer {
+	t.Helper()
 	if _, err := os.Stat(SSHDPath); err != nil {
 		t.Fatalf("captest: %s missing (run .ci/install-deps sshd): %v", SSHDPath, err)
 	}
@@ -67,7 +73,7 @@ func SSHD(t testing.TB) *SSHServer {
 	// binds it; try a few.
 	var lastErr error
 	for range 5 {
-		if s.Addr, lastErr = startSSHD(t, dir); lastErr == nil {
+		if s.Addr, lastErr = startSSHD(t, dir, extra); lastErr == nil {
 			return s
 		}
 	}
@@ -75,7 +81,7 @@ func SSHD(t testing.TB) *SSHServer {
 	return nil
 }
 
-func startSSHD(t testing.TB, dir string) (string, error) {
+func startSSHD(t testing.TB, dir, extra string) (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
@@ -94,7 +100,7 @@ PermitRootLogin prohibit-password
 UsePAM no
 StrictModes no
 LogLevel ERROR
-`, dir)
+`, dir) + extra
 	cfgPath := filepath.Join(dir, "sshd_config")
 	write(t, cfgPath, []byte(conf), 0o600)
 	var stderr bytes.Buffer

@@ -34,11 +34,11 @@ func TestDNS(t *testing.T) {
 		{"resolver honoured exactly", obj{"name": "www.test", "resolver": other, "expected": []string{"192.0.2.9"}}, abi.StatusHealthy, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { p.expect(t, tt.cfg, nil, tt.status, tt.frag) })
+		t.Run(tt.name, func(t *testing.T) { p.Expect(t, tt.cfg, nil, tt.status, tt.frag) })
 	}
 	t.Run("validate", func(t *testing.T) {
-		p.invalid(t, obj{"name": "www.test", "type": "BOGUS"}, "type")
-		p.invalid(t, obj{"name": ""}, "name")
-		p.valid(t, obj{"name": "www.test", "type": "MX", "resolver": resolver})
+		p.Invalid(t, obj{"name": "www.test", "type": "BOGUS"}, "type")
+		p.Invalid(t, obj{"name": ""}, "name")
+		p.Valid(t, obj{"name": "www.test", "type": "MX", "resolver": resolver})
 	})
 }

@@ -58,14 +58,14 @@ func TestHTTPKeyword(t *testing.T) {
 		{"within the size cap", obj{"url": srv.URL + "/long", "keyword": "needle"}, abi.StatusHealthy, "found"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { p.expect(t, tt.cfg, nil, tt.status, tt.frag) })
+		t.Run(tt.name, func(t *testing.T) { p.Expect(t, tt.cfg, nil, tt.status, tt.frag) })
 	}
 	t.Run("validate", func(t *testing.T) {
-		p.invalid(t, obj{"url": page}, "keyword")
-		p.invalid(t, obj{"url": "ftp://x", "keyword": "a"}, "url")
-		p.invalid(t, obj{"url": page, "keyword": "(", "regex": true}, "keyword")
-		p.invalid(t, obj{"url": page, "keyword": "a", "max_body_bytes": 2 << 20}, "max_body_bytes")
-		p.valid(t, obj{"url": page, "keyword": "a"})
+		p.Invalid(t, obj{"url": page}, "keyword")
+		p.Invalid(t, obj{"url": "ftp://x", "keyword": "a"}, "url")
+		p.Invalid(t, obj{"url": page, "keyword": "(", "regex": true}, "keyword")
+		p.Invalid(t, obj{"url": page, "keyword": "a", "max_body_bytes": 2 << 20}, "max_body_bytes")
+		p.Valid(t, obj{"url": page, "keyword": "a"})
 	})
 }
 
@@ -89,12 +89,12 @@ func TestHTTPPost(t *testing.T) {
 		{"missing header", obj{"url": api, "payload": `{}`, "headers": hdr, "codes": []int{201}, "expected_headers": obj{"X-Absent": "."}}, abi.StatusFailed, []string{"X-Absent"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { p.expect(t, tt.cfg, nil, tt.status, tt.frags...) })
+		t.Run(tt.name, func(t *testing.T) { p.Expect(t, tt.cfg, nil, tt.status, tt.frags...) })
 	}
 	t.Run("validate", func(t *testing.T) {
-		p.invalid(t, obj{"url": api, "body_regex": "("}, "body_regex")
-		p.invalid(t, obj{"url": api, "expected_headers": obj{"X": "("}}, "expected_headers")
-		p.invalid(t, obj{"url": api, "codes": []int{42}}, "codes")
-		p.valid(t, obj{"url": api, "payload": "{}"})
+		p.Invalid(t, obj{"url": api, "body_regex": "("}, "body_regex")
+		p.Invalid(t, obj{"url": api, "expected_headers": obj{"X": "("}}, "expected_headers")
+		p.Invalid(t, obj{"url": api, "codes": []int{42}}, "codes")
+		p.Valid(t, obj{"url": api, "payload": "{}"})
 	})
 }

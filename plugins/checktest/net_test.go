@@ -68,14 +68,14 @@ func TestTCPPort(t *testing.T) {
 		{"conflicting ports", obj{"host": host + ":" + strconv.Itoa(closed), "port": port}, abi.StatusUnknown, "config"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { p.expect(t, tt.cfg, nil, tt.status, tt.frag) })
+		t.Run(tt.name, func(t *testing.T) { p.Expect(t, tt.cfg, nil, tt.status, tt.frag) })
 	}
 	t.Run("validate", func(t *testing.T) {
-		p.invalid(t, obj{"host": host}, "port")
-		p.invalid(t, obj{"host": host, "port": 70000}, "port")
-		p.invalid(t, obj{"host": "http://x", "port": 1}, "host")
-		p.invalid(t, obj{"host": host, "port": 1, "expect": "(", "expect_regex": true}, "expect")
-		p.valid(t, obj{"host": host, "port": port})
+		p.Invalid(t, obj{"host": host}, "port")
+		p.Invalid(t, obj{"host": host, "port": 70000}, "port")
+		p.Invalid(t, obj{"host": "http://x", "port": 1}, "host")
+		p.Invalid(t, obj{"host": host, "port": 1, "expect": "(", "expect_regex": true}, "expect")
+		p.Valid(t, obj{"host": host, "port": port})
 	})
 }
 
@@ -85,16 +85,16 @@ func TestTCPPort(t *testing.T) {
 func TestPing(t *testing.T) {
 	p := load(t, "ping")
 	if icmpAllowed() {
-		out := p.expect(t, obj{"host": "127.0.0.1", "count": 2, "timeout": 3}, nil, abi.StatusHealthy, "2/2 echoes answered by 127.0.0.1")
+		out := p.Expect(t, obj{"host": "127.0.0.1", "count": 2, "timeout": 3}, nil, abi.StatusHealthy, "2/2 echoes answered by 127.0.0.1")
 		if out.Metrics["loss_percent"] != 0 {
 			t.Errorf("metrics %v", out.Metrics)
 		}
 	} else {
-		p.expect(t, obj{"host": "127.0.0.1"}, nil, abi.StatusUnknown, "forbids ICMP")
+		p.Expect(t, obj{"host": "127.0.0.1"}, nil, abi.StatusUnknown, "forbids ICMP")
 	}
 	t.Run("validate", func(t *testing.T) {
-		p.invalid(t, obj{"host": "127.0.0.1", "count": 11}, "count")
-		p.invalid(t, obj{}, "host")
+		p.Invalid(t, obj{"host": "127.0.0.1", "count": 11}, "count")
+		p.Invalid(t, obj{}, "host")
 	})
 }
 

@@ -42,12 +42,12 @@ func TestSSHCommand(t *testing.T) {
 		{"default port is 22", obj{"host": h, "user": srv.User, "command": "true"}, secrets, abi.StatusFailed, ":22"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { p.expect(t, tt.cfg, tt.secrets, tt.status, tt.frag) })
+		t.Run(tt.name, func(t *testing.T) { p.Expect(t, tt.cfg, tt.secrets, tt.status, tt.frag) })
 	}
 	t.Run("validate", func(t *testing.T) {
-		p.invalid(t, obj{"host": h, "user": "u"}, "command")
-		p.invalid(t, obj{"host": h, "command": "true"}, "user")
-		p.invalid(t, with(base("true"), "expected_output", "("), "expected_output")
-		p.valid(t, base("true"))
+		p.Invalid(t, obj{"host": h, "user": "u"}, "command")
+		p.Invalid(t, obj{"host": h, "command": "true"}, "user")
+		p.Invalid(t, with(base("true"), "expected_output", "("), "expected_output")
+		p.Valid(t, base("true"))
 	})
 }

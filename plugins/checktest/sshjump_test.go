@@ -27,7 +27,7 @@ func TestSSHCommandJump(t *testing.T) {
 	with := func(o obj, k string, v any) obj { o[k] = v; return o }
 
 	t.Run("runs on the target through the jump host", func(t *testing.T) {
-		out := p.expect(t, cfg("echo $SSH_CONNECTION"), secrets, abi.StatusHealthy, "exited 0")
+		out := p.Expect(t, cfg("echo $SSH_CONNECTION"), secrets, abi.StatusHealthy, "exited 0")
 		// SSH_CONNECTION ends with the server's port: the target's.
 		if !strings.HasSuffix(strings.TrimSpace(out.Message), " "+tps) {
 			t.Errorf("message %q: want the target's port %s last", out.Message, tps)
@@ -35,29 +35,29 @@ func TestSSHCommandJump(t *testing.T) {
 	})
 	t.Run("both hosts pinned", func(t *testing.T) {
 		c := with(with(cfg("true"), "host_key", srv.HostKey), "jump_host_key", jump.HostFingerprint)
-		p.expect(t, c, secrets, abi.StatusHealthy)
+		p.Expect(t, c, secrets, abi.StatusHealthy)
 	})
 	t.Run("wrong jump host key", func(t *testing.T) {
 		_, other := captest.GenKey(t)
-		p.expect(t, with(cfg("true"), "jump_host_key", other), secrets, abi.StatusFailed, "jump host", "not the pinned")
+		p.Expect(t, with(cfg("true"), "jump_host_key", other), secrets, abi.StatusFailed, "jump host", "not the pinned")
 	})
 	t.Run("the target's key does not open the jump host", func(t *testing.T) {
 		c := cfg("true")
 		delete(c, "jump_key_secret")
-		p.expect(t, c, secrets, abi.StatusFailed, "jump host", "unable to authenticate")
+		p.Expect(t, c, secrets, abi.StatusFailed, "jump host", "unable to authenticate")
 	})
 	t.Run("jump key secret missing", func(t *testing.T) {
-		p.expect(t, cfg("true"), map[string]string{"ssh_key": srv.ClientKey}, abi.StatusUnknown, `secret "bastion_key"`)
+		p.Expect(t, cfg("true"), map[string]string{"ssh_key": srv.ClientKey}, abi.StatusUnknown, `secret "bastion_key"`)
 	})
 	t.Run("command failing on the target", func(t *testing.T) {
-		p.expect(t, cfg("echo nope >&2; exit 2"), secrets, abi.StatusFailed, "exited 2: nope")
+		p.Expect(t, cfg("echo nope >&2; exit 2"), secrets, abi.StatusFailed, "exited 2: nope")
 	})
 	t.Run("validate", func(t *testing.T) {
-		p.valid(t, cfg("true"))
-		p.invalid(t, with(cfg("true"), "jump_host", "ssh://b"), "jump_host")
-		p.invalid(t, with(cfg("true"), "jump_user", "a b"), "jump_user")
+		p.Valid(t, cfg("true"))
+		p.Invalid(t, with(cfg("true"), "jump_host", "ssh://b"), "jump_host")
+		p.Invalid(t, with(cfg("true"), "jump_user", "a b"), "jump_user")
 		plain := obj{"host": th, "port": tp, "user": srv.User, "command": "true"}
-		p.invalid(t, with(plain, "jump_port", 22), "jump_port")
-		p.invalid(t, with(plain, "jump_key_secret", "k"), "jump_key_secret")
+		p.Invalid(t, with(plain, "jump_port", 22), "jump_port")
+		p.Invalid(t, with(plain, "jump_key_secret", "k"), "jump_key_secret")
 	})
 }

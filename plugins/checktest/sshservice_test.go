@@ -1,13 +1,8 @@
 package checktest
 
 import (
-	"context"
 	"reflect"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/runbookhq/runbook/host"
 
 	"github.com/runbookhq/runbook/host/abi"
 )
@@ -44,10 +39,10 @@ func TestLinuxServiceRunning(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.unit, func(t *testing.T) {
-			r.reset(t)
-			out := p.expect(t, unit(tt.unit), secrets, tt.status, tt.frag...)
-			if want := [][]string{{"systemctl", "is-active", tt.unit}}; !reflect.DeepEqual(r.calls(t), want) {
-				t.Errorf("remote ran %q; want %q", r.calls(t), want)
+			r.Reset(t)
+			out := p.Expect(t, unit(tt.unit), secrets, tt.status, tt.frag...)
+			if want := [][]string{{"systemctl", "is-active", tt.unit}}; !reflect.DeepEqual(r.Calls(t), want) {
+				t.Errorf("remote ran %q; want %q", r.Calls(t), want)
 			}
 			if active := out.Metrics["active"]; tt.status != abi.StatusFailed || tt.unit == "nobus" {
 				if tt.status == abi.StatusHealthy && active != 1 {
@@ -59,18 +54,18 @@ func TestLinuxServiceRunning(t *testing.T) {
 		})
 	}
 	t.Run("hostile unit names are refused naming the field, and never run", func(t *testing.T) {
-		r.reset(t)
+		r.Reset(t)
 		for _, u := range hostileNames {
-			p.invalid(t, unit(u), "unit")
-			p.refused(t, unit(u), secrets, "unit")
+			p.Invalid(t, unit(u), "unit")
+			refused(t, p, unit(u), secrets, "unit")
 		}
-		if calls := r.calls(t); calls != nil {
+		if calls := r.Calls(t); calls != nil {
 			t.Errorf("remote ran %q", calls)
 		}
 	})
 	t.Run("validation", func(t *testing.T) {
-		p.valid(t, unit("a:b_c.d@e-f"))
-		p.invalid(t, target, "unit")
+		p.Valid(t, unit("a:b_c.d@e-f"))
+		p.Invalid(t, target, "unit")
 	})
 }
 
@@ -101,10 +96,10 @@ func TestDockerContainerRunning(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r.reset(t)
-			out := p.expect(t, container(tt.name), secrets, tt.status, tt.frag...)
+			r.Reset(t)
+			out := p.Expect(t, container(tt.name), secrets, tt.status, tt.frag...)
 			want := [][]string{{"docker", "inspect", "--type", "container", "-f", "{{.State.Running}}", tt.name}}
-			if got := r.calls(t); !reflect.DeepEqual(got, want) {
+			if got := r.Calls(t); !reflect.DeepEqual(got, want) {
 				t.Errorf("remote ran %q; want %q", got, want)
 			}
 			if got, ok := out.Metrics["running"]; tt.running >= 0 && (!ok || got != tt.running) {
@@ -113,26 +108,13 @@ func TestDockerContainerRunning(t *testing.T) {
 		})
 	}
 	t.Run("hostile container names are refused naming the field, and never run", func(t *testing.T) {
-		r.reset(t)
+		r.Reset(t)
 		for _, c := range append(hostileNames, "_x", "a/b") {
-			p.invalid(t, container(c), "container")
-			p.refused(t, container(c), secrets, "container")
+			p.Invalid(t, container(c), "container")
+			refused(t, p, container(c), secrets, "container")
 		}
-		if calls := r.calls(t); calls != nil {
+		if calls := r.Calls(t); calls != nil {
 			t.Errorf("remote ran %q", calls)
 		}
 	})
-}
-
-// refused wants the host to refuse a call with cfg before the plugin
-// runs, naming field.
-func (p *plugin) refused(t *testing.T, cfg any, secrets map[string]string, field string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	out, _, err := p.h.Call(ctx, host.Call{Plugin: p.name, Kind: abi.KindCheck, Input: abi.Input{
-		Config: mustJSON(t, cfg), Secrets: secrets, Context: abi.CallContext{MonitorID: "m1"}}})
-	if err == nil || !strings.Contains(err.Error(), field) {
-		t.Fatalf("%s %s: got %+v, %v; want the call refused naming %q", p.name, mustJSON(t, cfg), out, err, field)
-	}
 }

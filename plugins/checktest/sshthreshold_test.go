@@ -74,7 +74,7 @@ func TestFreeMemory(t *testing.T) {
 	total := meminfoKB(t, "MemTotal") * 1024
 
 	t.Run("default: failed below 10%", func(t *testing.T) {
-		out := p.call(t, target, secrets)
+		out := p.Run(t, target, secrets)
 		if out.Metrics["total_bytes"] != total {
 			t.Errorf("total_bytes %v; this machine has %v", out.Metrics["total_bytes"], total)
 		}
@@ -88,23 +88,23 @@ func TestFreeMemory(t *testing.T) {
 		}
 	})
 	t.Run("thresholds no reading crosses", func(t *testing.T) {
-		p.expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "(fails below 0%)")
-		p.expect(t, merge(target, "threshold", 100), secrets, abi.StatusFailed, "is below the threshold 100%")
-		p.expect(t, merge(target, "threshold", 0, "fail_when", "above"), secrets, abi.StatusFailed, "is above the threshold 0%")
+		p.Expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "(fails below 0%)")
+		p.Expect(t, merge(target, "threshold", 100), secrets, abi.StatusFailed, "is below the threshold 100%")
+		p.Expect(t, merge(target, "threshold", 0, "fail_when", "above"), secrets, abi.StatusFailed, "is above the threshold 0%")
 	})
 	t.Run("MiB", func(t *testing.T) {
 		over := math.Ceil(total/(1<<20)) + 1 // more than the machine has
-		p.expect(t, merge(target, "unit", "MiB", "threshold", over), secrets, abi.StatusFailed, " MiB is below the threshold ")
-		out := p.expect(t, merge(target, "unit", "MiB", "threshold", 1), secrets, abi.StatusHealthy, " MiB (fails below 1 MiB)")
+		p.Expect(t, merge(target, "unit", "MiB", "threshold", over), secrets, abi.StatusFailed, " MiB is below the threshold ")
+		out := p.Expect(t, merge(target, "unit", "MiB", "threshold", 1), secrets, abi.StatusHealthy, " MiB (fails below 1 MiB)")
 		agrees(t, out, out.Metrics["available_bytes"]/(1<<20), 1, "below")
 	})
 	t.Run("validate", func(t *testing.T) {
-		p.valid(t, merge(target, "threshold", 5))
-		p.invalid(t, merge(target, "threshold", 101), "threshold")
-		p.invalid(t, merge(target, "unit", "MiB"), "threshold")
-		p.invalid(t, merge(target, "unit", "GB", "threshold", 1), "unit")
-		p.invalid(t, merge(target, "fail_when", "over"), "fail_when")
-		p.invalid(t, merge(target, "thresold", 5), "thresold")
+		p.Valid(t, merge(target, "threshold", 5))
+		p.Invalid(t, merge(target, "threshold", 101), "threshold")
+		p.Invalid(t, merge(target, "unit", "MiB"), "threshold")
+		p.Invalid(t, merge(target, "unit", "GB", "threshold", 1), "unit")
+		p.Invalid(t, merge(target, "fail_when", "over"), "fail_when")
+		p.Invalid(t, merge(target, "thresold", 5), "thresold")
 	})
 }
 
@@ -113,7 +113,7 @@ func TestSwapUsed(t *testing.T) {
 	target, secrets := thresholdTarget(t)
 	swapTotal := meminfoKB(t, "SwapTotal") * 1024
 
-	out := p.call(t, target, secrets)
+	out := p.Run(t, target, secrets)
 	if out.Metrics["swap_total_bytes"] != swapTotal {
 		t.Errorf("swap_total_bytes %v; this machine has %v", out.Metrics["swap_total_bytes"], swapTotal)
 	}
@@ -122,9 +122,9 @@ func TestSwapUsed(t *testing.T) {
 		t.Errorf("message %q: want the missing swap noted", out.Message)
 	}
 	// Swap in use is never more than all of it, nor below nothing.
-	p.expect(t, merge(target, "threshold", 100), secrets, abi.StatusHealthy, "swap used")
-	p.expect(t, merge(target, "threshold", 0, "fail_when", "below"), secrets, abi.StatusHealthy, "(fails below 0%)")
-	p.invalid(t, merge(target, "threshold", -1), "threshold")
+	p.Expect(t, merge(target, "threshold", 100), secrets, abi.StatusHealthy, "swap used")
+	p.Expect(t, merge(target, "threshold", 0, "fail_when", "below"), secrets, abi.StatusHealthy, "(fails below 0%)")
+	p.Invalid(t, merge(target, "threshold", -1), "threshold")
 }
 
 func TestLoadAverage(t *testing.T) {
@@ -132,7 +132,7 @@ func TestLoadAverage(t *testing.T) {
 	target, secrets := thresholdTarget(t)
 	cpus := float64(runtime.NumCPU())
 
-	out := p.call(t, target, secrets)
+	out := p.Run(t, target, secrets)
 	if out.Metrics["cpus"] != cpus {
 		t.Errorf("cpus %v; this machine has %v", out.Metrics["cpus"], cpus)
 	}
@@ -142,33 +142,33 @@ func TestLoadAverage(t *testing.T) {
 	}
 	agrees(t, out, out.Metrics["load5"]/cpus, 1.5, "above")
 
-	out = p.call(t, merge(target, "period", 15, "per_cpu", false, "threshold", 2), secrets)
+	out = p.Run(t, merge(target, "period", 15, "per_cpu", false, "threshold", 2), secrets)
 	if !strings.Contains(out.Message, "15-minute load ") || strings.Contains(out.Message, "per CPU") {
 		t.Errorf("message %q", out.Message)
 	}
 	agrees(t, out, out.Metrics["load15"], 2, "above")
-	p.expect(t, merge(target, "threshold", 10000), secrets, abi.StatusHealthy)
-	p.expect(t, merge(target, "period", 1, "threshold", 10000, "fail_when", "below"), secrets, abi.StatusFailed, "1-minute load per CPU", "is below the threshold 10000")
-	p.invalid(t, merge(target, "period", 10), "period")
-	p.invalid(t, merge(target, "per_cpu", "yes"), "per_cpu")
+	p.Expect(t, merge(target, "threshold", 10000), secrets, abi.StatusHealthy)
+	p.Expect(t, merge(target, "period", 1, "threshold", 10000, "fail_when", "below"), secrets, abi.StatusFailed, "1-minute load per CPU", "is below the threshold 10000")
+	p.Invalid(t, merge(target, "period", 10), "period")
+	p.Invalid(t, merge(target, "per_cpu", "yes"), "per_cpu")
 }
 
 func TestCPUIdle(t *testing.T) {
 	p := load(t, "cpu-idle")
 	target, secrets := thresholdTarget(t)
 
-	out := p.call(t, merge(target, "threshold", 50), secrets)
+	out := p.Run(t, merge(target, "threshold", 50), secrets)
 	idle, ok := out.Metrics["idle_percent"]
 	if !ok || idle < 0 || idle > 100 {
 		t.Fatalf("%s %q metrics %v", out.Status, out.Message, out.Metrics)
 	}
 	agrees(t, out, idle, 50, "below")
-	p.expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "idle CPU", "(fails below 0%)")
-	p.expect(t, merge(target, "threshold", 100, "fail_when", "above"), secrets, abi.StatusHealthy)
+	p.Expect(t, merge(target, "threshold", 0), secrets, abi.StatusHealthy, "idle CPU", "(fails below 0%)")
+	p.Expect(t, merge(target, "threshold", 100, "fail_when", "above"), secrets, abi.StatusHealthy)
 	// The two samples are interval seconds apart; the command's timeout
 	// must leave room for it.
-	p.invalid(t, merge(target, "interval", 2, "timeout", 1), "interval")
-	p.invalid(t, merge(target, "interval", 11), "interval")
+	p.Invalid(t, merge(target, "interval", 2, "timeout", 1), "interval")
+	p.Invalid(t, merge(target, "interval", 11), "interval")
 }
 
 func TestFilesystemUsage(t *testing.T) {
@@ -180,7 +180,7 @@ func TestFilesystemUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	out := p.call(t, merge(target, "path", dir), secrets)
+	out := p.Run(t, merge(target, "path", dir), secrets)
 	if want := float64(st.Blocks) * float64(st.Bsize); math.Abs(out.Metrics["size_bytes"]-want) > 1024 {
 		t.Errorf("size_bytes %v; statfs says %v", out.Metrics["size_bytes"], want)
 	}
@@ -189,13 +189,13 @@ func TestFilesystemUsage(t *testing.T) {
 		t.Errorf("metrics %v", out.Metrics)
 	}
 	agrees(t, out, used, 90, "above")
-	if out := p.call(t, target, secrets); !strings.Contains(out.Message, "filesystem / used") { // default path /
+	if out := p.Run(t, target, secrets); !strings.Contains(out.Message, "filesystem / used") { // default path /
 		t.Errorf("message %q: want the root filesystem", out.Message)
 	}
-	p.expect(t, merge(target, "path", dir, "threshold", 100), secrets, abi.StatusHealthy)
-	p.expect(t, merge(target, "path", dir, "threshold", 0), secrets, abi.StatusFailed, "is above the threshold 0%")
-	p.expect(t, merge(target, "path", "/no/such/dir"), secrets, abi.StatusFailed, `"df -P -k /no/such/dir" exited 1`, "/no/such/dir")
+	p.Expect(t, merge(target, "path", dir, "threshold", 100), secrets, abi.StatusHealthy)
+	p.Expect(t, merge(target, "path", dir, "threshold", 0), secrets, abi.StatusFailed, "is above the threshold 0%")
+	p.Expect(t, merge(target, "path", "/no/such/dir"), secrets, abi.StatusFailed, `"df -P -k /no/such/dir" exited 1`, "/no/such/dir")
 	for _, bad := range []string{"relative", "/tmp; reboot", "/tmp/$(reboot)", "/a b", "-h", "/x\n"} {
-		p.invalid(t, merge(target, "path", bad), "path")
+		p.Invalid(t, merge(target, "path", bad), "path")
 	}
 }

@@ -51,16 +51,16 @@ func TestTLSExpiry(t *testing.T) {
 	tests[1].frag = "limit 45"
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := p.expect(t, tt.cfg, nil, tt.status, tt.frag)
+			out := p.Expect(t, tt.cfg, nil, tt.status, tt.frag)
 			if tt.status == abi.StatusHealthy && out.Metrics["days_left"] <= 0 {
 				t.Errorf("metrics %v: want days_left", out.Metrics)
 			}
 		})
 	}
 	t.Run("validate", func(t *testing.T) {
-		p.invalid(t, obj{"host": host, "days": -1}, "days")
-		p.invalid(t, obj{"host": host, "port": -1}, "port")
-		p.valid(t, obj{"host": host})
+		p.Invalid(t, obj{"host": host, "days": -1}, "days")
+		p.Invalid(t, obj{"host": host, "port": -1}, "port")
+		p.Valid(t, obj{"host": host})
 	})
 }
 
@@ -79,6 +79,6 @@ func TestTLSHostname(t *testing.T) {
 		{"other name", obj{"host": host, "port": port, "expected": "other.test"}, abi.StatusFailed, "other.test is not among them"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { p.expect(t, tt.cfg, nil, tt.status, tt.frag) })
+		t.Run(tt.name, func(t *testing.T) { p.Expect(t, tt.cfg, nil, tt.status, tt.frag) })
 	}
 }

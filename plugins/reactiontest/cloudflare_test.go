@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
 )
 
 const (
@@ -32,10 +34,10 @@ func newFakeCloudflare(t *testing.T) *fakeCloudflare {
 	base := "/client/v4/zones/" + cfZone + "/dns_records"
 	f.provider = newProvider(t, func(w http.ResponseWriter, r request) {
 		cfErr := func(status, code int, msg string) {
-			reply(w, status, string(mustJSON(t, map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil})))
+			reply(w, status, string(hosttest.JSON(t, map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil})))
 		}
 		ok := func(result any) {
-			reply(w, http.StatusOK, string(mustJSON(t, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": result})))
+			reply(w, http.StatusOK, string(hosttest.JSON(t, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": result})))
 		}
 		if !bearerOK(r.Header, cfToken) {
 			cfErr(http.StatusForbidden, 10000, "Authentication error")

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
 )
 
 const doToken = "dop_v1_0123456789abcdef"
@@ -15,7 +17,7 @@ const doToken = "dop_v1_0123456789abcdef"
 func fakeDigitalOcean(t *testing.T) *provider {
 	return newProvider(t, func(w http.ResponseWriter, r request) {
 		doErr := func(status int, id, msg string) {
-			reply(w, status, string(mustJSON(t, map[string]string{"id": id, "message": msg, "request_id": "4d9d8375-3c56-4925-a3e7-eb137fed17e9"})))
+			reply(w, status, string(hosttest.JSON(t, map[string]string{"id": id, "message": msg, "request_id": "4d9d8375-3c56-4925-a3e7-eb137fed17e9"})))
 		}
 		if !bearerOK(r.Header, doToken) {
 			doErr(http.StatusUnauthorized, "Unauthorized", "Unable to authenticate you.")

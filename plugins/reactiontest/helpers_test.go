@@ -1,7 +1,6 @@
 package reactiontest
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/host/hosttest"
 )
@@ -32,41 +30,23 @@ var healthyCtx = abi.CallContext{
 	ReactionID: "r1", ReactionName: "page on-call",
 }
 
-// plugin is one reaction plugin loaded in a real host.
+// plugin is one reaction plugin loaded in a real host, bound to the
+// test that loaded it.
 type plugin struct {
-	t    *testing.T
-	h    *host.Host
-	name string
+	*hosttest.Plugin
+	t *testing.T
 }
 
 func load(t *testing.T, name string) *plugin {
 	t.Helper()
-	return &plugin{t: t, h: hosttest.New(t, name), name: name}
-}
-
-func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-func mustJSON(t testing.TB, v any) json.RawMessage {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return &plugin{Plugin: hosttest.Load(t, name), t: t}
 }
 
 // call runs the reaction and returns its output. A host error (bad
 // config, trap) still yields the output the host records.
 func (p *plugin) call(cfg map[string]any, secrets map[string]string, cc abi.CallContext) (abi.Output, error) {
 	p.t.Helper()
-	out, _, err := p.h.Call(ctxT(p.t), host.Call{Plugin: p.name, Kind: abi.KindReaction, Input: abi.Input{
-		Config: mustJSON(p.t, cfg), Secrets: secrets, Context: cc,
-	}})
-	return out, err
+	return p.Call(p.t, cfg, secrets, cc)
 }
 
 // ok runs the reaction and fails the test unless it reports ok.
@@ -74,7 +54,7 @@ func (p *plugin) ok(cfg map[string]any, secrets map[string]string, cc abi.CallCo
 	p.t.Helper()
 	out, err := p.call(cfg, secrets, cc)
 	if err != nil || out.Status != abi.StatusOK {
-		p.t.Fatalf("%s: got %+v, %v; want ok", p.name, out, err)
+		p.t.Fatalf("%s: got %+v, %v; want ok", p.Name, out, err)
 	}
 	return out
 }
@@ -83,41 +63,17 @@ func (p *plugin) ok(cfg map[string]any, secrets map[string]string, cc abi.CallCo
 // with a message containing every want.
 func (p *plugin) failed(cfg map[string]any, secrets map[string]string, cc abi.CallContext, want ...string) abi.Output {
 	p.t.Helper()
-	out, _ := p.call(cfg, secrets, cc)
-	if out.Status != abi.StatusFailed {
-		p.t.Fatalf("%s: got %+v; want failed", p.name, out)
-	}
-	for _, w := range want {
-		if !strings.Contains(out.Message, w) {
-			p.t.Errorf("%s: message %q does not mention %q", p.name, out.Message, w)
-		}
-	}
-	return out
+	return p.ExpectAs(p.t, cc, cfg, secrets, abi.StatusFailed, want...)
 }
 
-// invalid asks the host to validate cfg (schema, then the plugin's
-// Validate) and fails unless some error names field.
 func (p *plugin) invalid(cfg map[string]any, field string) {
 	p.t.Helper()
-	errs, err := p.h.Validate(ctxT(p.t), p.name, "", mustJSON(p.t, cfg))
-	if err != nil {
-		p.t.Fatalf("%s: validate: %v", p.name, err)
-	}
-	for _, e := range errs {
-		if e.Field == field || strings.HasPrefix(e.Message, field+":") || strings.Contains(e.Message, "\n"+field+":") {
-			return
-		}
-	}
-	p.t.Errorf("%s: config %v: errors %+v do not name %q", p.name, cfg, errs, field)
+	p.Invalid(p.t, cfg, field)
 }
 
-// valid fails unless cfg passes validation.
 func (p *plugin) valid(cfg map[string]any) {
 	p.t.Helper()
-	errs, err := p.h.Validate(ctxT(p.t), p.name, "", mustJSON(p.t, cfg))
-	if err != nil || len(errs) > 0 {
-		p.t.Errorf("%s: config %v: got %+v, %v; want valid", p.name, cfg, errs, err)
-	}
+	p.Valid(p.t, cfg)
 }
 
 // request is what the fake provider received.

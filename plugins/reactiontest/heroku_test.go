@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
 )
 
 const herokuToken = "HRKU-0123456789abcdef"
@@ -16,7 +18,7 @@ const herokuToken = "HRKU-0123456789abcdef"
 func fakeHeroku(t *testing.T) *provider {
 	return newProvider(t, func(w http.ResponseWriter, r request) {
 		hkErr := func(status int, id, msg string) {
-			reply(w, status, string(mustJSON(t, map[string]string{"id": id, "message": msg})))
+			reply(w, status, string(hosttest.JSON(t, map[string]string{"id": id, "message": msg})))
 		}
 		if r.Header.Get("Accept") != "application/vnd.heroku+json; version=3" {
 			hkErr(http.StatusBadRequest, "bad_request", "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`.")
@@ -43,7 +45,7 @@ func fakeHeroku(t *testing.T) *provider {
 			if size == "" {
 				size = "Standard-1X"
 			}
-			reply(w, http.StatusOK, string(mustJSON(t, map[string]any{"type": "worker", "quantity": body["quantity"], "size": size})))
+			reply(w, http.StatusOK, string(hosttest.JSON(t, map[string]any{"type": "worker", "quantity": body["quantity"], "size": size})))
 		default:
 			hkErr(http.StatusNotFound, "not_found", "Couldn't find that app.")
 		}

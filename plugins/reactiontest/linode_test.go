@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
 )
 
 const linodeToken = "linode-pat-0123456789"
@@ -18,7 +20,7 @@ func fakeLinode(t *testing.T) *provider {
 			if field != "" {
 				e["field"] = field
 			}
-			reply(w, status, string(mustJSON(t, map[string]any{"errors": []any{e}})))
+			reply(w, status, string(hosttest.JSON(t, map[string]any{"errors": []any{e}})))
 		}
 		if !bearerOK(r.Header, linodeToken) {
 			lnErr(http.StatusUnauthorized, "Invalid Token", "")

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
 )
 
 // pagerDutyEvents fakes the Events API v2: POST /v2/enqueue with a JSON
@@ -44,7 +46,7 @@ func pagerDutyEvents(t *testing.T) *provider {
 			errs = append(errs, "'event_action' is invalid (must be one of: trigger, acknowledge, resolve)")
 		}
 		if len(errs) > 0 {
-			reply(w, http.StatusBadRequest, string(mustJSON(t, map[string]any{"status": "invalid event", "message": "Event object is invalid", "errors": errs})))
+			reply(w, http.StatusBadRequest, string(hosttest.JSON(t, map[string]any{"status": "invalid event", "message": "Event object is invalid", "errors": errs})))
 			return
 		}
 		reply(w, http.StatusAccepted, `{"status":"success","message":"Event processed","dedup_key":"`+ev.DedupKey+`"}`)

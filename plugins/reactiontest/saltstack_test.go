@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
 )
 
 const (
@@ -48,7 +50,7 @@ func fakeSaltAPI(t *testing.T) *provider {
 				}
 			}
 			if ls["client"] == "local_async" {
-				reply(w, http.StatusOK, string(mustJSON(t, map[string]any{"return": []any{map[string]any{"jid": "20260102030405123456", "minions": matched}}})))
+				reply(w, http.StatusOK, string(hosttest.JSON(t, map[string]any{"return": []any{map[string]any{"jid": "20260102030405123456", "minions": matched}}})))
 				return
 			}
 			res := map[string]any{}
@@ -56,7 +58,7 @@ func fakeSaltAPI(t *testing.T) *provider {
 				args, _ := ls["arg"].([]any)
 				res[m] = !(m == "web2" && len(args) > 0 && args[0] == "broken")
 			}
-			reply(w, http.StatusOK, string(mustJSON(t, map[string]any{"return": []any{res}})))
+			reply(w, http.StatusOK, string(hosttest.JSON(t, map[string]any{"return": []any{res}})))
 		default:
 			reply(w, http.StatusNotFound, `{"status": 404, "return": "Nothing matches the given URI"}`)
 		}

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/runbookhq/runbook/host/hosttest"
 )
 
 // basicAuth decodes an Authorization: Basic header.
@@ -37,7 +39,7 @@ func twilioMessages(t *testing.T) *provider {
 	n := 0
 	return newProvider(t, func(w http.ResponseWriter, r request) {
 		twErr := func(status, code int, msg string) {
-			reply(w, status, string(mustJSON(t, map[string]any{"code": code, "message": msg,
+			reply(w, status, string(hosttest.JSON(t, map[string]any{"code": code, "message": msg,
 				"more_info": fmt.Sprintf("https://www.twilio.com/docs/errors/%d", code), "status": status})))
 		}
 		if r.Method != http.MethodPost || r.Path != "/2010-04-01/Accounts/"+twilioSID+"/Messages.json" {

@@ -21,9 +21,9 @@ func TestDocker(t *testing.T) {
 
 	argv := func(t *testing.T, cfg obj, want ...[]string) {
 		t.Helper()
-		r.reset(t)
-		p.expect(t, cfg, secrets, abi.StatusOK, "exit 0")
-		if got := r.calls(t); !reflect.DeepEqual(got, want) {
+		r.Reset(t)
+		p.Expect(t, cfg, secrets, abi.StatusOK, "exit 0")
+		if got := r.Calls(t); !reflect.DeepEqual(got, want) {
 			t.Errorf("remote ran %q; want %q", got, want)
 		}
 	}
@@ -45,35 +45,35 @@ func TestDocker(t *testing.T) {
 			[]string{"docker", "restart", "web"})
 	})
 	t.Run("docker failing is failed with its stderr", func(t *testing.T) {
-		p.expect(t, on("restart", "missing"), secrets, abi.StatusFailed,
+		p.Expect(t, on("restart", "missing"), secrets, abi.StatusFailed,
 			"docker restart missing on 127.0.0.1: exit 5: docker: restart missing failed: not found")
 	})
 
 	t.Run("hostile names are refused naming the field, and never run", func(t *testing.T) {
-		r.reset(t)
+		r.Reset(t)
 		for _, c := range []string{"web;reboot", "web && rm -rf /", "$(reboot)", "`id`", "web|sh", "web\nid",
 			"-v", "--rm", "web 2", "web'", "web>x", "/web", ""} {
-			p.invalid(t, on("restart", c), "container")
-			p.expect(t, on("restart", c), secrets, abi.StatusFailed, "container")
+			p.Invalid(t, on("restart", c), "container")
+			p.Expect(t, on("restart", c), secrets, abi.StatusFailed, "container")
 		}
 		for _, img := range []string{"nginx;reboot", "nginx:latest && id", "$(id)", "NGINX", "-q", "nginx:-x",
 			"nginx latest", "nginx@sha256:abc", "a//b", ""} {
-			p.invalid(t, pull(img), "image")
-			p.expect(t, pull(img), secrets, abi.StatusFailed, "image")
+			p.Invalid(t, pull(img), "image")
+			p.Expect(t, pull(img), secrets, abi.StatusFailed, "image")
 		}
-		if calls := r.calls(t); calls != nil {
+		if calls := r.Calls(t); calls != nil {
 			t.Errorf("remote ran %q", calls)
 		}
 	})
 	t.Run("validation", func(t *testing.T) {
-		p.valid(t, on("kill", "web"))
-		p.valid(t, pull("nginx"))
-		p.invalid(t, with(target, "container", "web"), "action")
-		p.invalid(t, on("exec", "web"), "action")
-		p.invalid(t, with(target, "action", "stop"), "container")
-		p.invalid(t, with(pull("nginx"), "container", "web"), "container")
-		p.invalid(t, with(on("start", "web"), "image", "nginx"), "image")
-		p.invalid(t, with(on("start", "web"), "force", true), "force")
+		p.Valid(t, on("kill", "web"))
+		p.Valid(t, pull("nginx"))
+		p.Invalid(t, with(target, "container", "web"), "action")
+		p.Invalid(t, on("exec", "web"), "action")
+		p.Invalid(t, with(target, "action", "stop"), "container")
+		p.Invalid(t, with(pull("nginx"), "container", "web"), "container")
+		p.Invalid(t, with(on("start", "web"), "image", "nginx"), "image")
+		p.Invalid(t, with(on("start", "web"), "force", true), "force")
 	})
 }
 

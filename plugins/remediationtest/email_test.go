@@ -23,7 +23,7 @@ func TestEmail(t *testing.T) {
 
 	t.Run("default subject and body", func(t *testing.T) {
 		n := len(relay.Mails())
-		p.expect(t, base, nil, abi.StatusOK, "mailed 2 recipient(s)", "[Runbook] api is FAILED")
+		p.Expect(t, base, nil, abi.StatusOK, "mailed 2 recipient(s)", "[Runbook] api is FAILED")
 		m, hdr, body := lastMail(t, relay, n)
 		if m.From != "runbook@example.com" || !reflect.DeepEqual(m.To, []string{"ops@example.com", "dev@example.com"}) {
 			t.Errorf("envelope %s → %v", m.From, m.To)
@@ -51,7 +51,7 @@ func TestEmail(t *testing.T) {
 		n := len(relay.Mails())
 		cfg := with(with(base, "subject", "{{.Zone}}: {{.Monitor}} {{lower .Status}}"),
 			"body", "{{.Message}} since {{rfc3339 .ScheduledAt}} ({{.ReactionName}})")
-		p.expect(t, cfg, nil, abi.StatusOK)
+		p.Expect(t, cfg, nil, abi.StatusOK)
 		_, hdr, body := lastMail(t, relay, n)
 		if got := decoded(t, hdr.Get("Subject")); got != "eu-1: api failed" {
 			t.Errorf("subject %q", got)
@@ -67,7 +67,7 @@ func TestEmail(t *testing.T) {
 		cc.MonitorName = "api\r\nBcc: victim@evil.example"
 		cc.Message = "boom\r\nX-Injected: 1\r\n\r\nforged body\n.\nMAIL FROM:<evil@evil.example>"
 		cfg := with(base, "subject", "{{.Monitor}}: {{.Message}}")
-		out := p.call(t, cfg, nil, cc)
+		out, _ := p.Call(t, cfg, nil, cc)
 		if out.Status != abi.StatusOK {
 			t.Fatalf("%+v", out)
 		}
@@ -97,16 +97,16 @@ func TestEmail(t *testing.T) {
 		relay := captest.SMTP(t, nil)
 		relay.Password = "s3cret"
 		cfg := with(relayConfig(t, relay.Addr), "username", "runbook")
-		p.expect(t, cfg, map[string]string{"smtp_password": "s3cret"}, abi.StatusOK)
+		p.Expect(t, cfg, map[string]string{"smtp_password": "s3cret"}, abi.StatusOK)
 		if m, _, _ := lastMail(t, relay, 0); m.Auth != "runbook:s3cret" {
 			t.Errorf("auth %q", m.Auth)
 		}
-		p.expect(t, with(cfg, "password_secret", "mail"), map[string]string{"mail": "s3cret"}, abi.StatusOK)
-		out := p.expect(t, cfg, map[string]string{"smtp_password": "wrong"}, abi.StatusFailed, "535")
+		p.Expect(t, with(cfg, "password_secret", "mail"), map[string]string{"mail": "s3cret"}, abi.StatusOK)
+		out := p.Expect(t, cfg, map[string]string{"smtp_password": "wrong"}, abi.StatusFailed, "535")
 		if strings.Contains(out.Message, "wrong") {
 			t.Errorf("message %q quotes the password", out.Message)
 		}
-		p.expect(t, cfg, nil, abi.StatusFailed, "password_secret", `"smtp_password"`)
+		p.Expect(t, cfg, nil, abi.StatusFailed, "password_secret", `"smtp_password"`)
 		if got := len(relay.Mails()); got != 2 {
 			t.Errorf("relay accepted %d mails, want 2", got)
 		}
@@ -118,19 +118,19 @@ func TestEmail(t *testing.T) {
 		relay := captest.SMTP(t, &cert)
 		cfg := with(relayConfig(t, relay.Addr), "starttls", true)
 		// The test CA is in no system pool: verification must refuse it.
-		p.expect(t, cfg, nil, abi.StatusFailed, "STARTTLS", "certificate")
-		p.expect(t, with(cfg, "tls_verify", false), nil, abi.StatusOK)
+		p.Expect(t, cfg, nil, abi.StatusFailed, "STARTTLS", "certificate")
+		p.Expect(t, with(cfg, "tls_verify", false), nil, abi.StatusOK)
 		if m, _, _ := lastMail(t, relay, 0); !m.TLS {
 			t.Error("mail was not sent over TLS")
 		}
 		// A relay that does not offer STARTTLS is refused, not used in clear.
-		p.expect(t, with(with(base, "starttls", true), "tls_verify", false), nil, abi.StatusFailed, "does not offer STARTTLS")
+		p.Expect(t, with(with(base, "starttls", true), "tls_verify", false), nil, abi.StatusFailed, "does not offer STARTTLS")
 	})
 
 	t.Run("a rejected recipient fails the whole mail", func(t *testing.T) {
 		relay := captest.SMTP(t, nil)
 		relay.RejectRcpt = "dev@example.com"
-		p.expect(t, relayConfig(t, relay.Addr), nil, abi.StatusFailed, "RCPT TO dev@example.com", "550")
+		p.Expect(t, relayConfig(t, relay.Addr), nil, abi.StatusFailed, "RCPT TO dev@example.com", "550")
 		if got := len(relay.Mails()); got != 0 {
 			t.Errorf("relay accepted %d mails", got)
 		}
@@ -139,22 +139,22 @@ func TestEmail(t *testing.T) {
 	t.Run("port defaults to 25", func(t *testing.T) {
 		// A TEST-NET address (RFC 5737) so no local MTA ever gets this mail.
 		cfg := with(with(with(base, "host", "192.0.2.1"), "port", nil), "timeout", 0.3)
-		p.expect(t, cfg, nil, abi.StatusFailed, "192.0.2.1:25")
+		p.Expect(t, cfg, nil, abi.StatusFailed, "192.0.2.1:25")
 	})
 
 	t.Run("validation", func(t *testing.T) {
-		p.valid(t, base)
-		p.invalid(t, with(base, "from", nil), "from")
-		p.invalid(t, with(base, "from", "runbook@example.com\r\nBcc: victim@evil.example"), "from")
-		p.invalid(t, with(base, "from", "Runbook <runbook@example.com>"), "from")
-		p.invalid(t, with(base, "to", []string{}), "to")
-		p.invalid(t, with(base, "to", []string{"ops@example.com", "not an address"}), "to.1")
-		p.invalid(t, with(base, "to", []string{"ops@example.com\nBcc: x@evil.example"}), "to.0")
-		p.invalid(t, with(base, "subject", "{{.Monitr}}"), "subject")
-		p.invalid(t, with(base, "body", "{{if}}"), "body")
-		p.invalid(t, with(base, "body", "{{upper}}"), "body")
-		p.invalid(t, with(base, "host", "smtp://mail"), "host")
-		p.invalid(t, with(base, "password", "inline"), "password")
+		p.Valid(t, base)
+		p.Invalid(t, with(base, "from", nil), "from")
+		p.Invalid(t, with(base, "from", "runbook@example.com\r\nBcc: victim@evil.example"), "from")
+		p.Invalid(t, with(base, "from", "Runbook <runbook@example.com>"), "from")
+		p.Invalid(t, with(base, "to", []string{}), "to")
+		p.Invalid(t, with(base, "to", []string{"ops@example.com", "not an address"}), "to.1")
+		p.Invalid(t, with(base, "to", []string{"ops@example.com\nBcc: x@evil.example"}), "to.0")
+		p.Invalid(t, with(base, "subject", "{{.Monitr}}"), "subject")
+		p.Invalid(t, with(base, "body", "{{if}}"), "body")
+		p.Invalid(t, with(base, "body", "{{upper}}"), "body")
+		p.Invalid(t, with(base, "host", "smtp://mail"), "host")
+		p.Invalid(t, with(base, "password", "inline"), "password")
 	})
 }
 

@@ -18,9 +18,9 @@ func TestLinuxService(t *testing.T) {
 
 	argv := func(t *testing.T, cfg obj, want ...[]string) {
 		t.Helper()
-		r.reset(t)
-		p.expect(t, cfg, secrets, abi.StatusOK, "exit 0")
-		if got := r.calls(t); !reflect.DeepEqual(got, want) {
+		r.Reset(t)
+		p.Expect(t, cfg, secrets, abi.StatusOK, "exit 0")
+		if got := r.Calls(t); !reflect.DeepEqual(got, want) {
 			t.Errorf("remote ran %q; want %q", got, want)
 		}
 	}
@@ -40,7 +40,7 @@ func TestLinuxService(t *testing.T) {
 			[]string{"systemctl", "restart", "nginx"})
 	})
 	t.Run("systemctl failing is failed with its stderr", func(t *testing.T) {
-		p.expect(t, unit("missing.service"), secrets, abi.StatusFailed,
+		p.Expect(t, unit("missing.service"), secrets, abi.StatusFailed,
 			"systemctl restart missing.service on 127.0.0.1: exit 5: systemctl: restart missing.service failed: not found")
 	})
 
@@ -49,21 +49,21 @@ func TestLinuxService(t *testing.T) {
 	hostile := []string{"nginx;reboot", "nginx && touch /tmp/x", "$(reboot)", "`reboot`", "nginx|sh",
 		"nginx\nreboot", "-H evil", "--help", "ngi nx", "nginx'", `nginx\x2d`, "nginx>x", ""}
 	t.Run("hostile unit names are refused naming the field, and never run", func(t *testing.T) {
-		r.reset(t)
+		r.Reset(t)
 		for _, u := range hostile {
-			p.invalid(t, unit(u), "unit")
-			p.expect(t, unit(u), secrets, abi.StatusFailed, "unit")
+			p.Invalid(t, unit(u), "unit")
+			p.Expect(t, unit(u), secrets, abi.StatusFailed, "unit")
 		}
-		if calls := r.calls(t); calls != nil {
+		if calls := r.Calls(t); calls != nil {
 			t.Errorf("remote ran %q", calls)
 		}
 	})
 	t.Run("validation", func(t *testing.T) {
-		p.valid(t, unit("systemd-journald.service"))
-		p.valid(t, with(unit("a:b_c.d@e-f"), "action", "restart"))
-		p.invalid(t, with(unit("nginx"), "action", "reload"), "action")
-		p.invalid(t, with(unit("nginx"), "manager", "rc"), "manager")
-		p.invalid(t, with(unit("nginx"), "sudo", "yes"), "sudo")
-		p.invalid(t, target, "unit")
+		p.Valid(t, unit("systemd-journald.service"))
+		p.Valid(t, with(unit("a:b_c.d@e-f"), "action", "restart"))
+		p.Invalid(t, with(unit("nginx"), "action", "reload"), "action")
+		p.Invalid(t, with(unit("nginx"), "manager", "rc"), "manager")
+		p.Invalid(t, with(unit("nginx"), "sudo", "yes"), "sudo")
+		p.Invalid(t, target, "unit")
 	})
 }
