@@ -27,7 +27,7 @@ func TestPushIntoWorkersCache(t *testing.T) {
 	if err := os.WriteFile(notDir, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := pluginPush(ctx, []string{"-store", "bolt:" + db, "-zones", "z1", "-wasm-cache", notDir, wasm})
+	err := pluginPush(ctx, []string{"-store", "bolt:" + db, "-zones", "z1", "-no-prepare", "-wasm-cache", notDir, wasm})
 	if err == nil || !strings.Contains(err.Error(), "-wasm-cache") {
 		t.Fatalf("push with a file as -wasm-cache: %v, want a refusal naming -wasm-cache", err)
 	}
@@ -35,8 +35,26 @@ func TestPushIntoWorkersCache(t *testing.T) {
 		t.Fatal("the refused push opened (created) the store")
 	}
 
+	// Without zone files the push cannot prepare on the zone's nodes: it
+	// says what to give, and stores nothing.
+	err = pluginPush(ctx, []string{"-store", "bolt:" + db, "-zones", "z1", wasm})
+	if err == nil || !strings.Contains(err.Error(), "-zone-dir") || !strings.Contains(err.Error(), "-no-prepare") {
+		t.Fatalf("push without zone files: %v, want a refusal naming -zone-dir and -no-prepare", err)
+	}
+	zf := filepath.Join(dir, "dc1.yaml")
+	if err := os.WriteFile(zf, []byte("name: dc1\nredis: {addr: \"127.0.0.1:1\"}\nmonitor_broker: {frontend: \"tcp://127.0.0.1:1\", backend: \"tcp://127.0.0.1:2\"}\naction_broker: {frontend: \"tcp://127.0.0.1:3\", backend: \"tcp://127.0.0.1:4\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = pluginPush(ctx, []string{"-store", "bolt:" + db, "-zones", "z1", "-zone-file", zf, wasm})
+	if err == nil || !strings.Contains(err.Error(), `zone "z1" has no zone file`) {
+		t.Fatalf("push to a zone the zone files lack: %v, want a refusal naming it", err)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("a refused push opened (created) the store")
+	}
+
 	cache := filepath.Join(dir, "cache")
-	if err := pluginPush(ctx, []string{"-store", "bolt:" + db, "-zones", "z1", "-wasm-cache", cache, wasm}); err != nil {
+	if err := pluginPush(ctx, []string{"-store", "bolt:" + db, "-zones", "z1", "-no-prepare", "-wasm-cache", cache, wasm}); err != nil {
 		t.Fatal(err)
 	}
 	var files int

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
@@ -61,13 +63,26 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The push prepares on the nodes of each zone (this process) through
+	// the zone's Redis, then promotes.
+	rdbs := map[string]redis.UniversalClient{}
+	for _, z := range zs {
+		c := redis.NewClient(&redis.Options{Addr: z.Redis.Addr})
+		defer c.Close()
+		rdbs[z.Name] = c
+	}
 	push := func(wasm []byte, zones ...string) string {
 		t.Helper()
-		e, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: zones, Cache: hosttest.Cache(), Actor: "test"})
+		rep, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: zones, Cache: hosttest.Cache(), Actor: "test", Redis: rdbs})
 		if err != nil {
 			t.Fatalf("push to %v: %v", zones, err)
 		}
-		return e.SHA256
+		for _, z := range rep.Zones {
+			if !z.Prepared || !z.Promoted {
+				t.Fatalf("push to %v: zone %s prepared %v promoted %v", zones, z.Zone, z.Prepared, z.Promoted)
+			}
+		}
+		return rep.Entry.SHA256
 	}
 	d1 := push(v1, "a", "b")
 
