@@ -57,7 +57,10 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 	defer func() { stop(); bg.Wait() }()
 	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), Logger: log})
 	bg.Add(2)
-	go func() { defer bg.Done(); _ = (&bridge.Bridge{Zone: "z", Store: st, Redis: rdb, Logger: log, RetainEvery: -1}).Run(runCtx) }()
+	go func() {
+		defer bg.Done()
+		_ = (&bridge.Bridge{Zone: "z", Store: st, Redis: rdb, Logger: log, RetainEvery: -1}).Run(runCtx)
+	}()
 	go func() {
 		defer bg.Done()
 		_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: "z", Redis: rdb, Host: h, Logger: log, Node: "real-node", Heartbeat: 200 * time.Millisecond})

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
@@ -207,6 +208,36 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	}
 	expect("rolled back in b", at, map[string]string{"a": d1, "b": d1})
 	never(at, "a", d1)
+
+	// Each zone's host exports its pools, labelled by zone: both zones'
+	// http-status versions are in the process's metrics.
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, mf := range mfs {
+		if mf.GetName() != "runbook_plugin_serving" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var zone, plugin string
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "zone":
+					zone = l.GetValue()
+				case "plugin":
+					plugin = l.GetValue()
+				}
+			}
+			if plugin == "http-status" {
+				seen[zone] = true
+			}
+		}
+	}
+	if !seen["a"] || !seen["b"] {
+		t.Fatalf("runbook_plugin_serving for http-status exported for zones %v, want a and b", seen)
+	}
 }
 
 func short(d string) string {
