@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/host/hosttest"
+	"github.com/runbookhq/runbook/host/lock"
 	"github.com/runbookhq/runbook/host/pluginsync"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
@@ -78,6 +78,7 @@ func benchSwitch(b *testing.B, warm bool) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	v1, _ := os.ReadFile(hosttest.Wasm(b, "http-status")[0])
 	v2, _ := os.ReadFile(hosttest.Variant(b, "http-status", "0.2.0-hotload"))
+	v2digest := lock.Digest(v2)
 	in := abi.Input{Config: []byte(fmt.Sprintf(`{"url":%q}`, srv.URL)), Context: abi.CallContext{MonitorID: "m"}}
 
 	var inspectMS, prepareMS, switchMS, confirmMS float64
@@ -113,19 +114,18 @@ func benchSwitch(b *testing.B, warm bool) {
 		cpu0, t0 := cpuTime(), time.Now()
 		// Checks run through the push, as they would in production: the
 		// switch is the first one on the new digest after promotion.
-		var served time.Time
-		var e2digest atomic.Value
-		e2digest.Store("")
+		var served, servedStart time.Time
 		checks := make(chan error, 1)
 		go func() {
 			for deadline := t0.Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				start := time.Now()
 				_, info, err := h.Call(ctx, host.Call{Plugin: "http-status", Kind: abi.KindCheck, Input: in})
 				if err != nil {
 					checks <- fmt.Errorf("check failed during the push: %w", err)
 					return
 				}
-				if d := e2digest.Load().(string); d != "" && info.Digest == d {
-					served = time.Now()
+				if info.Digest == v2digest {
+					served, servedStart = time.Now(), start
 					checks <- nil
 					return
 				}
@@ -136,9 +136,11 @@ func benchSwitch(b *testing.B, warm bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		e2digest.Store(rep.Entry.SHA256)
 		if err := <-checks; err != nil {
 			b.Fatal(err)
+		}
+		if servedStart.Before(rep.PromotedAt) {
+			b.Fatalf("a check started %s before the promotion ran the new digest", rep.PromotedAt.Sub(servedStart))
 		}
 		cpu += cpuTime() - cpu0
 		inspectMS += float64(rep.Inspect.Milliseconds())
