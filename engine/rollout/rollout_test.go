@@ -193,14 +193,18 @@ func (l *logBuf) String() string              { l.mu.Lock(); defer l.mu.Unlock()
 func short(d string) string { return d[:12] }
 
 // TestHotLoadUnderLoad is the proof: checks run at ~1,000/s in
-// two zones (two hosts, each with its syncer, two bridges on one Redis)
-// while a new version is pushed to one zone, then the other, then rolled
-// back everywhere, then a corrupt module is announced. Every call must
-// succeed, each switch must serve within 1 s of the push returning (which
-// includes the bridge noticing and applying the entry), and the corrupt
-// module must be refused while the old version keeps serving.
+// two zones (two hosts, each with its syncer and its own cold compilation
+// cache, two bridges on one Redis) while a new version is pushed in two
+// phases to one zone, then the other, then rolled back everywhere. Every
+// call must succeed; no call may run the new version before its promotion;
+// each switch must serve within 1 s of the promotion (the bridge noticing
+// and applying the entry, the node swapping to the module it compiled
+// during prepare). A module corrupt in one zone's Redis is refused at
+// prepare and promoted nowhere, and a corrupt module announced without
+// prepare is refused by every process, while the old version keeps
+// serving.
 func TestHotLoadUnderLoad(t *testing.T) {
-	f := hotLoadUnderLoad(t, within, true)
+	f := hotLoadUnderLoad(t, within, coldUnderTest)
 	if f.failed > 0 {
 		t.Fatalf("%d of %d checks failed: %v", f.failed, f.total, f.firstErr)
 	}
@@ -271,14 +275,22 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 
 	runCtx, stopRun := context.WithCancel(ctx)
 	var bg sync.WaitGroup
-	defer func() { stopRun(); bg.Wait() }()
+	var caches []wazero.CompilationCache
+	defer func() {
+		// Syncers first: a cache closed under a compile panics wazero.
+		stopRun()
+		bg.Wait()
+		for _, c := range caches {
+			c.Close(context.Background())
+		}
+	}()
 	var loads []*zoneLoad
 	for _, zone := range []string{"z1", "z2"} {
 		b := &bridge.Bridge{Zone: zone, Store: st, Redis: rdb, Logger: log, RetainEvery: -1}
 		cfg := host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 8, Logger: log}
 		if cold {
 			cfg.Cache = wazero.NewCompilationCache()
-			defer cfg.Cache.Close(ctx)
+			caches = append(caches, cfg.Cache)
 		}
 		h := hosttest.NewWithConfig(t, cfg)
 		bg.Add(2)
