@@ -77,7 +77,7 @@ func Run(ctx context.Context, o Options) error {
 		o.Heartbeat = 2 * time.Second
 	}
 	s := &syncer{o: o, keys: zones.KeysFor(o.Zone), log: o.Logger.With("zone", o.Zone, "component", "pluginsync", "node", o.Node),
-		refused: map[string]string{}, lastRefused: map[string]string{}, ready: map[string]string{}, reported: map[string]string{}}
+		refused: map[string]string{}, lastRefused: map[string]string{}, refusedNow: map[string]string{}, ready: map[string]string{}, reported: map[string]string{}}
 	// The heartbeat runs beside the sync loop: a node compiling a staged
 	// module for seconds is alive, and must be waited for.
 	hbDone := make(chan struct{})
@@ -93,8 +93,10 @@ type syncer struct {
 	// refused remembers digests that failed validation (digest → reason)
 	// so a resync does not recompile and re-log them every round.
 	refused map[string]string
-	// lastRefused is, per plugin, the last digest refused (for reports).
+	// lastRefused is, per plugin, the last digest refused (for reports),
+	// and refusedNow every refusal's reason, sticky or not.
 	lastRefused map[string]string
+	refusedNow  map[string]string
 	// ready is, per plugin, the staged digest prepared here.
 	ready map[string]string
 	// reported is, per plugin, the last report written (without its time).
@@ -231,6 +233,7 @@ func (s *syncer) apply(ctx context.Context, name, raw string) {
 		return
 	}
 	delete(s.ready, e.Name)
+	s.clearRefusal(e)
 	mLoadSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 	log.Info("plugin version serving", "took", time.Since(start))
 }
@@ -254,6 +257,7 @@ func (s *syncer) prepare(ctx context.Context, name, raw string) {
 		return
 	}
 	s.ready[e.Name] = e.SHA256
+	s.clearRefusal(e)
 	mPrepareSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 	s.log.Info("staged plugin version prepared; waiting for promotion", "plugin", e.Name, "version", e.Version,
 		"digest", e.SHA256, "took", time.Since(start))
@@ -281,13 +285,29 @@ func (s *syncer) failed(ctx context.Context, e lock.Entry, err error, msg string
 		log.Warn("plugin version not loaded yet; retried on the next announcement or resync", "err", err)
 		return
 	}
-	s.refused[e.SHA256] = err.Error()
+	// Bytes that are not the digest are a bad copy in Redis, not a bad
+	// module: refuse them now (and report it), but fetch again next time,
+	// so a repaired copy loads without a restart.
+	var mismatch *lock.MismatchError
+	if !errors.As(err, &mismatch) {
+		s.refused[e.SHA256] = err.Error()
+	}
+	s.refusedNow[e.SHA256] = err.Error()
 	s.lastRefused[e.Name] = e.SHA256
 	if s.ready[e.Name] == e.SHA256 {
 		delete(s.ready, e.Name)
 	}
 	mRefused.WithLabelValues(s.o.Zone).Inc()
 	log.Error(msg, "reason", err)
+}
+
+// clearRefusal forgets a refusal of e's digest once e loaded after all
+// (a repaired copy in Redis).
+func (s *syncer) clearRefusal(e lock.Entry) {
+	if s.lastRefused[e.Name] == e.SHA256 {
+		delete(s.lastRefused, e.Name)
+	}
+	delete(s.refusedNow, e.SHA256)
 }
 
 // loaded says whether the host holds e's version with e's digest.

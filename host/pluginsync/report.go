@@ -49,7 +49,7 @@ func (s *syncer) report(ctx context.Context, name string, force bool) {
 	r := Report{Node: s.o.Node, Ready: s.ready[name]}
 	r.ServingVersion, r.Serving, _ = s.o.Host.Current(name)
 	if ref, ok := s.lastRefused[name]; ok {
-		r.Refused, r.Reason = ref, s.refused[ref]
+		r.Refused, r.Reason = ref, s.refusedNow[ref]
 	}
 	key, _ := json.Marshal(r)
 	if !force && s.reported[name] == string(key) {
