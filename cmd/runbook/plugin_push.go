@@ -87,9 +87,12 @@ func pluginPush(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	rep, err := rollout.Push(ctx, st, wasm, o)
-	printPush(os.Stdout, rep)
+	printPush(stdout, rep)
 	return err
 }
+
+// stdout is where commands print their results (tests read it).
+var stdout io.Writer = os.Stdout
 
 // zoneRedis opens a client for each zone named, from the zone files: the
 // pusher stages the module there and reads the nodes' reports.
@@ -132,7 +135,11 @@ func printPush(w io.Writer, rep rollout.Report) {
 		return // refused before any zone was touched; the error says why
 	}
 	fmt.Fprintf(w, "%s@%s %s (%s, capabilities %v)\n", e.Name, e.Version, e.SHA256, e.Kind, e.Capabilities)
-	fmt.Fprintf(w, "  inspect %s · prepare %s · switch %s\n", round(rep.Inspect), round(rep.Prepare), round(rep.Switch))
+	if slices.ContainsFunc(rep.Zones, func(z rollout.ZoneReport) bool { return z.Prepared }) {
+		fmt.Fprintf(w, "  inspect %s · prepare %s · switch %s\n", round(rep.Inspect), round(rep.Prepare), round(rep.Switch))
+	} else {
+		fmt.Fprintf(w, "  inspect %s · not prepared\n", round(rep.Inspect))
+	}
 	for _, z := range rep.Zones {
 		var state []string
 		switch {
@@ -141,11 +148,23 @@ func printPush(w io.Writer, rep rollout.Report) {
 			for _, n := range z.Nodes {
 				nodes = append(nodes, fmt.Sprintf("%s ready %s", n.Node, round(n.Ready)))
 			}
-			state = append(state, fmt.Sprintf("prepared on %d node(s) in %s [%s]", len(z.Nodes), round(z.Prepare), strings.Join(nodes, ", ")))
-		case len(rep.Zones) > 0 && !z.Promoted && z.Err == nil:
-			state = append(state, "not prepared")
+			p := fmt.Sprintf("prepared on %d node(s) in %s", len(z.Nodes), round(z.Prepare))
+			if len(nodes) > 0 {
+				p += " [" + strings.Join(nodes, ", ") + "]"
+			}
+			state = append(state, p)
 		case z.Promoted:
 			state = append(state, "not prepared (no zone Redis: nodes compile at the switch)")
+		case z.Err == nil:
+			state = append(state, "not prepared")
+		default:
+			for _, n := range z.Nodes {
+				if n.Refused != "" {
+					state = append(state, fmt.Sprintf("%s refused it", n.Node))
+				} else if n.Ready == 0 {
+					state = append(state, fmt.Sprintf("%s not ready", n.Node))
+				}
+			}
 		}
 		switch {
 		case z.Promoted && z.Prepared && z.Err == nil:
