@@ -164,13 +164,15 @@ func benchSwitch(b *testing.B, warm bool) {
 }
 
 // BenchmarkHotLoadUnderLoad runs TestHotLoadUnderLoad's scenario (checks
-// asked at 1,000/s across two zones; push to z1, then z2, roll back both,
-// announce a corrupt module) and reports what it got: checks/s achieved,
-// the slowest and the mean of the four switches (push or rollback
-// returned → the last check that started on the old digest), and failed
-// checks (must be 0; the scenario fails on any). warm: the zones' hosts
-// share the pusher's compilation cache; cold: each compiles the module
-// itself while the old version serves.
+// asked at 1,000/s across two zones; two-phase push to z1, then z2, roll
+// back both, a module corrupt in z1's Redis refused at prepare, a corrupt
+// module announced without prepare) and reports what it got: checks/s
+// achieved, the slowest and the mean of the four switches (promotion, or
+// Rollback returning → the last check that started on the old digest),
+// the mean prepare phase of the two pushes, and failed checks (must be 0;
+// the scenario fails on any). warm: the zones' hosts share the pusher's
+// compilation cache; cold: each compiles the module itself during
+// prepare while the old version serves.
 func BenchmarkHotLoadUnderLoad(b *testing.B) {
 	for _, mode := range []string{"warm", "cold"} {
 		b.Run(mode, func(b *testing.B) {
