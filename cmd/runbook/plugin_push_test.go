@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -103,15 +104,22 @@ func TestPushPreparesThroughZoneFiles(t *testing.T) {
 	var out bytes.Buffer
 	stdout = &out
 	defer func() { stdout = os.Stdout }()
-	now, err := rdb.Time(ctx).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rdb.ZAdd(ctx, keys.PluginNodes(), redis.Z{Score: float64(now.UnixMilli()), Member: "w9-stuck"}).Err(); err != nil {
-		t.Fatal(err)
-	}
-	args := []string{"-store", "bolt:" + db, "-zones", "dc1", "-zone-file", zf, "-ready-timeout", "1s", wasm}
-	err = pluginPush(ctx, args)
+	// A node that heartbeats (alive) but never prepares (stuck).
+	hbCtx, stopHB := context.WithCancel(ctx)
+	hbDone := make(chan struct{})
+	go func() {
+		defer close(hbDone)
+		for hbCtx.Err() == nil {
+			if now, err := rdb.Time(hbCtx).Result(); err == nil {
+				rdb.ZAdd(hbCtx, keys.PluginNodes(), redis.Z{Score: float64(now.UnixMilli()), Member: "w9-stuck"})
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}()
+	defer func() { stopHB(); <-hbDone }()
+	time.Sleep(100 * time.Millisecond)
+	args := []string{"-store", "bolt:" + db, "-zones", "dc1", "-zone-file", zf, "-wasm-cache", testWasmCache(t), "-ready-timeout", "1s", wasm}
+	err := pluginPush(ctx, args)
 	if err == nil || !strings.Contains(err.Error(), "w9-stuck") || !strings.Contains(err.Error(), "not promoted") {
 		t.Fatalf("push with a node that never gets ready: %v, want not promoted, naming w9-stuck", err)
 	}
@@ -132,7 +140,9 @@ func TestPushPreparesThroughZoneFiles(t *testing.T) {
 	}
 	checkStore(false)
 
-	// The node goes (its heartbeat ages out, here: removed).
+	// The node goes (stops cleanly: it leaves the set).
+	stopHB()
+	<-hbDone
 	rdb.ZRem(ctx, keys.PluginNodes(), "w9-stuck")
 	out.Reset()
 	args[len(args)-2] = "1m"
@@ -149,4 +159,17 @@ func TestPushPreparesThroughZoneFiles(t *testing.T) {
 	if n, _ := rdb.HLen(ctx, keys.PluginsStaged()).Result(); n != 0 {
 		t.Fatalf("%d staged entries left after the push", n)
 	}
+}
+
+// testWasmCache is the directory hosttest.Cache() compiles into, so a
+// push here finds the module compiled (under -race a compile takes ~30 s).
+func testWasmCache(t *testing.T) string {
+	if dir := os.Getenv("RUNBOOK_TEST_WASM_CACHE"); dir != "" {
+		return dir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return t.TempDir()
+	}
+	return filepath.Join(base, "runbook", "wazero-test")
 }
