@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,98 +43,6 @@ func (o PushOptions) withDefaults() PushOptions {
 		o.NodeTTL = DefaultNodeTTL
 	}
 	return o
-}
-
-// Report is what a push did, zone by zone.
-type Report struct {
-	Entry lock.Entry
-	// Inspect is the pusher's own check of the module (it compiles it).
-	Inspect time.Duration
-	// Prepare is from staging to every node of every prepared zone ready.
-	Prepare time.Duration
-	// Switch is from the first promotion to every node of every prepared
-	// zone serving the new digest: the switch the issue asks to be < 1 s.
-	Switch time.Duration
-	// PromotedAt is when the first zone's lock record flipped (zero when
-	// nothing was promoted).
-	PromotedAt time.Time
-	Zones      []ZoneReport
-}
-
-// ZoneReport is one zone's part of a push.
-type ZoneReport struct {
-	Zone string
-	// Prepared: the zone's nodes prepared the version before promotion.
-	// False when the push had no Redis for the zone: it was promoted
-	// unprepared and its nodes compiled at the switch.
-	Prepared bool
-	// Promoted: the store's lock record flipped and the zone was told.
-	Promoted bool
-	// Nodes are the live nodes of the zone, with when each got ready and
-	// switched (zero when it did not).
-	Nodes []NodeReport
-	// Prepare is staging → the last node ready; Switch is this zone's
-	// promotion → the last node serving.
-	Prepare, Switch time.Duration
-	// Err is what stopped or troubled this zone (nil when all went well).
-	Err error
-}
-
-// NodeReport is one node of a zone during a push.
-type NodeReport struct {
-	Node string
-	// Ready and Switched are measured from the start of each phase.
-	Ready, Switched time.Duration
-	// Refused is the node's reason when it refused the module.
-	Refused string
-}
-
-// NotReadyError: live nodes of a zone did not report ready in time.
-type NotReadyError struct {
-	Zone    string
-	Nodes   []string
-	Timeout time.Duration
-}
-
-func (e *NotReadyError) Error() string {
-	return fmt.Sprintf("zone %s: node(s) %s not ready within %s", e.Zone, strings.Join(e.Nodes, ", "), e.Timeout)
-}
-
-// RefusedError: nodes of a zone refused the module at prepare.
-type RefusedError struct {
-	Zone    string
-	Reasons map[string]string // node → reason
-}
-
-func (e *RefusedError) Error() string {
-	var parts []string
-	for _, n := range slices.Sorted(mapKeys(e.Reasons)) {
-		parts = append(parts, fmt.Sprintf("node %s refused it: %s", n, e.Reasons[n]))
-	}
-	return fmt.Sprintf("zone %s: %s", e.Zone, strings.Join(parts, "; "))
-}
-
-// NotSwitchedError: after promotion, live nodes did not confirm serving
-// the new digest in time. The version is current in the store and
-// announced; those nodes serve it once they catch up.
-type NotSwitchedError struct {
-	Zone    string
-	Nodes   []string
-	Timeout time.Duration
-}
-
-func (e *NotSwitchedError) Error() string {
-	return fmt.Sprintf("zone %s: promoted, but node(s) %s did not report serving it within %s", e.Zone, strings.Join(e.Nodes, ", "), e.Timeout)
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // prepareAll stages e in every zone with a Redis and waits, zones in
@@ -341,14 +248,50 @@ func waitNodes(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, 
 // unstageAll removes e's staged entry from every zone it was staged in,
 // unless another push staged something else meanwhile. The module stays
 // (the bridge and the nodes use it; garbage collection removes it once
-// nothing references it).
+// nothing references it). It also forgets nodes silent for forgetAfter
+// and their reports, so restarted processes do not pile up.
 func unstageAll(o PushOptions, e lock.Entry) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, z := range o.Zones {
-		if rdb := o.Redis[z]; rdb != nil {
-			_ = unstage.Run(ctx, rdb, []string{zones.KeysFor(z).PluginsStaged()}, e.Name, e.SHA256).Err()
+		rdb := o.Redis[z]
+		if rdb == nil {
+			continue
 		}
+		keys := zones.KeysFor(z)
+		_ = unstage.Run(ctx, rdb, []string{keys.PluginsStaged()}, e.Name, e.SHA256).Err()
+		forgetNodes(ctx, rdb, keys, e.Name, forgetAfter(o.NodeTTL))
+	}
+}
+
+// forgetAfter: a node silent this long is gone for good (a restarted
+// process is a new node), not merely slow.
+func forgetAfter(ttl time.Duration) time.Duration { return max(6*ttl, time.Minute) }
+
+// forgetNodes drops nodes silent for longer than after from the zone's
+// node set, and from name's reports every node no longer in the set.
+func forgetNodes(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, name string, after time.Duration) {
+	now, err := rdb.Time(ctx).Result()
+	if err != nil {
+		return
+	}
+	_ = rdb.ZRemRangeByScore(ctx, keys.PluginNodes(), "-inf", fmt.Sprint(now.Add(-after).UnixMilli())).Err()
+	nodes, err := rdb.ZRange(ctx, keys.PluginNodes(), 0, -1).Result()
+	if err != nil {
+		return
+	}
+	reported, err := rdb.HKeys(ctx, keys.PluginReports(name)).Result()
+	if err != nil {
+		return
+	}
+	var gone []string
+	for _, n := range reported {
+		if !slices.Contains(nodes, n) {
+			gone = append(gone, n)
+		}
+	}
+	if len(gone) > 0 {
+		_ = rdb.HDel(ctx, keys.PluginReports(name), gone...).Err()
 	}
 }
 

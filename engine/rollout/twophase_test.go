@@ -102,6 +102,12 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 		t.Fatalf("%d staged entries left after the push gave up", n)
 	}
 
+	// A node gone for long (a process restarted under a new id) is
+	// forgotten, with its report, by the next push.
+	now, _ := rdb.Time(ctx).Result()
+	must(t, rdb.ZAdd(ctx, keys.PluginNodes(), redis.Z{Score: float64(now.Add(-time.Hour).UnixMilli()), Member: "gone-node"}).Err())
+	must(t, rdb.HSet(ctx, keys.PluginReports("http-status"), "gone-node", `{"node":"gone-node"}`).Err())
+
 	// The stuck node goes away (crashed): past the TTL it is not waited for.
 	unstick()
 	time.Sleep(1500 * time.Millisecond)
@@ -114,6 +120,15 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 		t.Fatalf("push after the stuck node left: %+v", z)
 	}
 	t.Logf("prepare %s, switch confirmed %s after promotion", rep.Prepare, rep.Switch)
+	if _, err := rdb.ZScore(ctx, keys.PluginNodes(), "gone-node").Result(); !errors.Is(err, redis.Nil) {
+		t.Errorf("a node silent for an hour is still in the node set (%v)", err)
+	}
+	if ok, _ := rdb.HExists(ctx, keys.PluginReports("http-status"), "gone-node").Result(); ok {
+		t.Error("a forgotten node's report is still there")
+	}
+	if ok, _ := rdb.HExists(ctx, keys.PluginReports("http-status"), "real-node").Result(); !ok {
+		t.Error("the live node's report was dropped")
+	}
 	waitServing(t, h, rep.Entry.SHA256)
 	if !strings.Contains(logs.String(), `msg="plugin version serving (was loaded)" zone=z component=pluginsync node=real-node plugin=http-status version=0.2.0-hotload`) {
 		t.Fatalf("the switch to v2 was not a swap to the prepared module:\n%s", tail(logs.String()))
