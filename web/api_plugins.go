@@ -78,21 +78,72 @@ func (s *Server) apiAdminPushPlugin(c *fiber.Ctx) error {
 	if len(body) == 0 {
 		return fail(c, fiber.StatusBadRequest, "invalid", "send the module's bytes as the body", fieldReason{"body", "is empty"})
 	}
-	o := rollout.PushOptions{Zones: zones, Actor: user(c).ID, Cache: s.cfg.PluginCache}
+	o := s.pushOptions(zones, user(c).ID)
 	if g := c.Query("grant"); g != "" {
 		o.Grant = splitZones(g)
 	}
-	e, err := rollout.Push(c.UserContext(), s.cfg.Store, append([]byte(nil), body...), o)
-	if err != nil {
-		if errors.Is(err, store.ErrUnavailable) {
-			return failErr(c, err)
-		}
+	rep, err := rollout.Push(c.UserContext(), s.cfg.Store, append([]byte(nil), body...), o)
+	var notReady *rollout.NotReadyError
+	var notSwitched *rollout.NotSwitchedError
+	switch {
+	case err == nil:
+	case errors.As(err, &notSwitched):
+		// Promoted; some node has not confirmed yet. Say so with the report.
+		s.log.Warn("plugin pushed; not every node confirmed the switch", "plugin", rep.Entry.Name, "err", err)
+		return c.Status(fiber.StatusCreated).JSON(pushBody(rep, err))
+	case errors.Is(err, store.ErrUnavailable):
+		return failErr(c, err)
+	case errors.As(err, &notReady):
+		// Nothing promoted: a node of the zone is slow or stuck.
+		return c.Status(fiber.StatusGatewayTimeout).JSON(pushBody(rep, err))
+	default:
 		// Everything else is the module's fault: not wasm, wrong ABI,
-		// a capability not granted.
+		// a capability not granted, refused by a node at prepare.
 		return fail(c, fiber.StatusBadRequest, "invalid_plugin", err.Error(), fieldReason{"body", err.Error()})
 	}
-	s.log.Info("plugin pushed", "plugin", e.Name, "version", e.Version, "digest", e.SHA256, "zones", zones, "user", user(c).ID)
-	return c.Status(fiber.StatusCreated).JSON(e)
+	s.log.Info("plugin pushed", "plugin", rep.Entry.Name, "version", rep.Entry.Version, "digest", rep.Entry.SHA256,
+		"zones", zones, "user", user(c).ID, "prepare", rep.Prepare, "switch", rep.Switch)
+	return c.Status(fiber.StatusCreated).JSON(pushBody(rep, nil))
+}
+
+// pushOptions: the host's compilation cache and every zone's Redis, so
+// pushes inspect once and prepare on every node before promoting.
+func (s *Server) pushOptions(zones []string, actor string) rollout.PushOptions {
+	return rollout.PushOptions{Zones: zones, Actor: actor, Cache: s.cfg.PluginCache, Redis: s.cfg.ZoneRedis}
+}
+
+// pushBody is a push's answer: the version's lock entry, and per zone
+// whether it was prepared and promoted, with timings in milliseconds.
+func pushBody(rep rollout.Report, err error) fiber.Map {
+	type zone struct {
+		Zone      string   `json:"zone"`
+		Prepared  bool     `json:"prepared"`
+		Promoted  bool     `json:"promoted"`
+		Nodes     []string `json:"nodes"`
+		PrepareMS int64    `json:"prepare_ms"`
+		SwitchMS  int64    `json:"switch_ms"`
+		Error     string   `json:"error,omitempty"`
+	}
+	m := fiber.Map{"name": rep.Entry.Name, "version": rep.Entry.Version, "kind": rep.Entry.Kind, "abi": rep.Entry.ABI,
+		"sha256": rep.Entry.SHA256, "capabilities": rep.Entry.Capabilities, "limits": rep.Entry.Limits,
+		"prepare_ms": rep.Prepare.Milliseconds(), "switch_ms": rep.Switch.Milliseconds()}
+	zs := []zone{}
+	for _, z := range rep.Zones {
+		zj := zone{Zone: z.Zone, Prepared: z.Prepared, Promoted: z.Promoted, Nodes: []string{},
+			PrepareMS: z.Prepare.Milliseconds(), SwitchMS: z.Switch.Milliseconds()}
+		for _, n := range z.Nodes {
+			zj.Nodes = append(zj.Nodes, n.Node)
+		}
+		if z.Err != nil {
+			zj.Error = z.Err.Error()
+		}
+		zs = append(zs, zj)
+	}
+	m["zones"] = zs
+	if err != nil {
+		m["error"] = err.Error()
+	}
+	return m
 }
 
 // apiAdminRollbackPlugin returns a plugin to its previous version in the
@@ -135,11 +186,14 @@ func (s *Server) pageAdminPushPlugin(c *fiber.Ctx) error {
 	if err != nil || len(wasm) > maxPluginUpload {
 		return s.renderAdmin(c, fiber.StatusBadRequest, &engine.FieldError{Field: "module", Reason: fmt.Sprintf("must be a readable file of at most %d MiB", maxPluginUpload>>20)})
 	}
-	e, err := rollout.Push(c.UserContext(), s.cfg.Store, wasm, rollout.PushOptions{Zones: zones, Actor: user(c).ID, Cache: s.cfg.PluginCache})
-	if err != nil {
+	rep, err := rollout.Push(c.UserContext(), s.cfg.Store, wasm, s.pushOptions(zones, user(c).ID))
+	var notSwitched *rollout.NotSwitchedError
+	if err != nil && !errors.As(err, &notSwitched) {
 		return s.renderAdmin(c, fiber.StatusBadRequest, &engine.FieldError{Field: "module", Reason: err.Error()})
 	}
-	s.log.Info("plugin pushed", "plugin", e.Name, "version", e.Version, "digest", e.SHA256, "zones", zones, "user", user(c).ID)
+	e := rep.Entry
+	s.log.Info("plugin pushed", "plugin", e.Name, "version", e.Version, "digest", e.SHA256, "zones", zones, "user", user(c).ID,
+		"prepare", rep.Prepare, "switch", rep.Switch, "err", err)
 	return c.Redirect("/admin#plugins", fiber.StatusSeeOther)
 }
 

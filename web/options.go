@@ -1,8 +1,10 @@
 package web
 
 import (
-	"github.com/tetratelabs/wazero"
 	"strings"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/tetratelabs/wazero"
 
 	"github.com/runbookhq/runbook/engine/secret"
 )
@@ -22,4 +24,11 @@ func WithPluginCache(c wazero.CompilationCache) Option {
 // WithPublicURL sets the URL users reach the server at.
 func WithPublicURL(u string) Option {
 	return func(c *Config) { c.PublicURL = strings.TrimRight(u, "/") }
+}
+
+// WithZoneRedis gives plugin pushes each zone's Redis (by zone name), so
+// a pushed version is prepared on every node of the zone before it is
+// promoted and the switch is a pointer swap (engine/rollout).
+func WithZoneRedis(m map[string]redis.UniversalClient) Option {
+	return func(cfg *Config) { cfg.ZoneRedis = m }
 }

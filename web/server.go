@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/engine/store"
@@ -65,6 +66,9 @@ type Config struct {
 	// PluginCache, when set, is the compilation cache plugin uploads are
 	// inspected with (the plugin host's), so a push compiles only once.
 	PluginCache wazero.CompilationCache
+	// ZoneRedis reaches each zone's Redis, so plugin pushes prepare the
+	// version on every node before promoting it (WithZoneRedis).
+	ZoneRedis map[string]redis.UniversalClient
 	// LoginLimit and HookLimit bound requests per client address per
 	// minute to the login/sign-up forms and to the webhook, heartbeat and
 	// integration endpoints (defaults 10 and 600; negative disables).

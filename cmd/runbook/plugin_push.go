@@ -5,15 +5,20 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/tetratelabs/wazero"
 
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store/storeurl"
 	"github.com/runbookhq/runbook/host/lock"
+	"github.com/runbookhq/runbook/zones"
 )
 
 const defaultStoreURL = "bolt:./data/runbook.db"
@@ -33,24 +38,40 @@ func pluginPush(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("plugin push", flag.ExitOnError)
 	storeURL := fs.String("store", defaultStoreURL, "store: bolt:PATH or rethinkdb://USER:PASS@HOST:PORT/DB")
 	zoneList := fs.String("zones", "", "zones to make this version current in, comma-separated (required: roll out zone by zone)")
+	zoneDir := fs.String("zone-dir", "", "directory of zone files (*.yaml): how to reach each zone's Redis, where its nodes prepare the version before it is promoted")
+	zoneFile := fs.String("zone-file", "", "one zone file (instead of -zone-dir)")
+	noPrepare := fs.Bool("no-prepare", false, "promote at once without zone files: each node compiles the module at the switch (seconds, not a pointer swap)")
+	readyTimeout := fs.Duration("ready-timeout", rollout.DefaultReadyTimeout, "how long every live node of every zone has to prepare the version; past it nothing is promoted")
 	grant := fs.String("grant", "", "capabilities allowed, comma-separated; a module asking for more is refused (default: what its manifest asks)")
 	timeoutMS := fs.Int("timeout-ms", 0, "per-call time limit for this version (0: host default)")
 	memoryMiB := fs.Int("memory-mib", 0, "memory limit for this version (0: host default)")
 	cacheDir := fs.String("wasm-cache", "", "compile into this wazero cache directory; point it at the -wasm-cache the workers and actioners share and they load the version without compiling it again")
 	_ = fs.Parse(args)
 	if fs.NArg() != 1 {
-		return fmt.Errorf("usage: runbook plugin push -zones a,b [-store URL] [-grant http,dns] FILE.wasm")
+		return fmt.Errorf("usage: runbook plugin push -zones a,b -zone-dir DIR [-store URL] [-grant http,dns] FILE.wasm")
 	}
 	wasm, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
-	o := rollout.PushOptions{Zones: splitList(*zoneList), Actor: cliActor()}
+	o := rollout.PushOptions{Zones: splitList(*zoneList), Actor: cliActor(), ReadyTimeout: *readyTimeout}
 	if *grant != "" {
 		o.Grant = splitList(*grant)
 	}
 	if *timeoutMS > 0 || *memoryMiB > 0 {
 		o.Limits = &lock.Limits{TimeoutMS: *timeoutMS, MemoryMiB: *memoryMiB}
+	}
+	if !*noPrepare {
+		rdbs, err := zoneRedis(*zoneDir, *zoneFile, o.Zones)
+		if err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
+		defer func() {
+			for _, r := range rdbs {
+				_ = r.Close()
+			}
+		}()
+		o.Redis = rdbs
 	}
 	if *cacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(*cacheDir)
@@ -65,12 +86,106 @@ func pluginPush(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	e, err := rollout.Push(ctx, st, wasm, o)
-	if err != nil {
-		return err
+	rep, err := rollout.Push(ctx, st, wasm, o)
+	printPush(stdout, rep)
+	return err
+}
+
+// stdout is where commands print their results (tests read it).
+var stdout io.Writer = os.Stdout
+
+// zoneRedis opens a client for each zone named, from the zone files: the
+// pusher stages the module there and reads the nodes' reports.
+func zoneRedis(dir, file string, names []string) (map[string]redis.UniversalClient, error) {
+	var zs []zones.Config
+	switch {
+	case file != "":
+		z, err := zones.LoadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("-zone-file: %w", err)
+		}
+		zs = []zones.Config{z}
+	case dir != "":
+		var err error
+		if zs, err = zones.LoadDir(dir); err != nil {
+			return nil, fmt.Errorf("-zone-dir: %w", err)
+		}
+	default:
+		return nil, errors.New("-zone-dir DIR (or -zone-file FILE): the push prepares the version on every node of each zone through its Redis before promoting it; -no-prepare promotes without (nodes compile at the switch)")
 	}
-	fmt.Printf("%s@%s %s (%s, capabilities %v) current in %s\n", e.Name, e.Version, e.SHA256, e.Kind, e.Capabilities, strings.Join(o.Zones, ", "))
-	return nil
+	out := map[string]redis.UniversalClient{}
+	for _, n := range names {
+		i := slices.IndexFunc(zs, func(z zones.Config) bool { return z.Name == n })
+		if i < 0 {
+			for _, r := range out {
+				_ = r.Close()
+			}
+			return nil, fmt.Errorf("-zones: zone %q has no zone file in -zone-dir/-zone-file", n)
+		}
+		r := zs[i].Redis
+		out[n] = redis.NewClient(&redis.Options{Addr: r.Addr, Password: r.Password, DB: r.DB})
+	}
+	return out, nil
+}
+
+// printPush says what a push did, per zone, with prepare and switch apart.
+func printPush(w io.Writer, rep rollout.Report) {
+	e := rep.Entry
+	if e.SHA256 == "" {
+		return // refused before any zone was touched; the error says why
+	}
+	fmt.Fprintf(w, "%s@%s %s (%s, capabilities %v)\n", e.Name, e.Version, e.SHA256, e.Kind, e.Capabilities)
+	if slices.ContainsFunc(rep.Zones, func(z rollout.ZoneReport) bool { return z.Prepared }) {
+		fmt.Fprintf(w, "  inspect %s · prepare %s · switch %s\n", round(rep.Inspect), round(rep.Prepare), round(rep.Switch))
+	} else {
+		fmt.Fprintf(w, "  inspect %s · not prepared\n", round(rep.Inspect))
+	}
+	for _, z := range rep.Zones {
+		var state []string
+		switch {
+		case z.Prepared:
+			nodes := make([]string, 0, len(z.Nodes))
+			for _, n := range z.Nodes {
+				nodes = append(nodes, fmt.Sprintf("%s ready %s", n.Node, round(n.Ready)))
+			}
+			p := fmt.Sprintf("prepared on %d node(s) in %s", len(z.Nodes), round(z.Prepare))
+			if len(nodes) > 0 {
+				p += " [" + strings.Join(nodes, ", ") + "]"
+			}
+			state = append(state, p)
+		case z.Promoted:
+			state = append(state, "not prepared (no zone Redis: nodes compile at the switch)")
+		case z.Err == nil:
+			state = append(state, "not prepared")
+		default:
+			for _, n := range z.Nodes {
+				if n.Refused != "" {
+					state = append(state, fmt.Sprintf("%s refused it", n.Node))
+				} else if n.Ready == 0 {
+					state = append(state, fmt.Sprintf("%s not ready", n.Node))
+				}
+			}
+		}
+		switch {
+		case z.Promoted && z.Prepared && z.Err == nil:
+			state = append(state, fmt.Sprintf("promoted, every node serving it %s after promotion", round(z.Switch)))
+		case z.Promoted:
+			state = append(state, "promoted")
+		default:
+			state = append(state, "NOT promoted")
+		}
+		if z.Err != nil {
+			state = append(state, "error: "+z.Err.Error())
+		}
+		fmt.Fprintf(w, "  zone %s: %s\n", z.Zone, strings.Join(state, "; "))
+	}
+}
+
+func round(d time.Duration) time.Duration {
+	if d > time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(100 * time.Microsecond)
 }
 
 func pluginRollback(ctx context.Context, args []string) error {

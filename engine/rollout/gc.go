@@ -59,6 +59,10 @@ func (o GCOptions) withDefaults() GCOptions {
 // GCResult says what one collection did, by digest.
 type GCResult struct {
 	Kept, Marked, Removed, Restored []string
+	// PinsRead: the round listed monitors and reactions for pinned
+	// versions (only when some module was not current, previous,
+	// announced or staged).
+	PinsRead bool
 }
 
 // RunGC collects zone's modules every o.Every until ctx ends. A failed
@@ -94,20 +98,37 @@ func CollectModules(ctx context.Context, st store.Store, rdb redis.UniversalClie
 	keys := zones.KeysFor(zone)
 	log := o.Logger.With("zone", zone, "component", "plugingc")
 	var res GCResult
-	keep, err := referenced(ctx, st, zone)
+	keep, err := deployed(ctx, st, zone)
 	if err != nil {
 		return res, err
 	}
-	announced, err := hashDigests(ctx, rdb, keys)
+	announced, err := hashDigests(ctx, rdb, keys, keys.Plugins())
 	if err != nil {
 		return res, err
 	}
 	for d := range announced {
 		keep[d] = true
 	}
+	// A staged module is being prepared by the zone's nodes.
+	staged, err := hashDigests(ctx, rdb, keys, keys.PluginsStaged())
+	if err != nil {
+		return res, err
+	}
+	for d := range staged {
+		keep[d] = true
+	}
 	blobs, err := blobDigests(ctx, rdb, keys)
 	if err != nil {
 		return res, err
+	}
+	// Pins are the expensive part (every monitor and reaction of the
+	// deployment): read them only when a module is a candidate, which a
+	// zone whose Redis holds just current and previous versions never has.
+	if slices.ContainsFunc(blobs, func(d string) bool { return !keep[d] }) {
+		if err := addPinned(ctx, st, zone, keep); err != nil {
+			return res, err
+		}
+		res.PinsRead = true
 	}
 	marks, err := rdb.HGetAll(ctx, keys.PluginsUnreferenced()).Result()
 	if err != nil {
@@ -167,10 +188,9 @@ func CollectModules(ctx context.Context, st store.Store, rdb redis.UniversalClie
 	return res, nil
 }
 
-// referenced returns the digests zone must keep: each plugin's current
-// and previous version there, and every version a monitor of the zone or
-// any reaction pins.
-func referenced(ctx context.Context, st store.Store, zone string) (map[string]bool, error) {
+// deployed returns the digests zone must keep by its deployments: each
+// plugin's current and previous version there.
+func deployed(ctx context.Context, st store.Store, zone string) (map[string]bool, error) {
 	keep := map[string]bool{}
 	ds, err := st.ListPluginDeployments(ctx, zone, "")
 	if err != nil {
@@ -182,11 +202,17 @@ func referenced(ctx context.Context, st store.Store, zone string) (map[string]bo
 			keep[d.History[0].SHA256] = true
 		}
 	}
+	return keep, nil
+}
+
+// addPinned adds to keep every version a monitor of the zone or any
+// reaction pins.
+func addPinned(ctx context.Context, st store.Store, zone string, keep map[string]bool) error {
 	type pin struct{ name, version string }
 	pins := map[pin]bool{}
 	ms, err := st.ListMonitors(ctx, "")
 	if err != nil {
-		return nil, fmt.Errorf("plugin gc in zone %s: listing monitors for pinned versions: %w", zone, err)
+		return fmt.Errorf("plugin gc in zone %s: listing monitors for pinned versions: %w", zone, err)
 	}
 	for _, m := range ms {
 		if m.Version != "" && m.Check != "" && slices.Contains(m.Zones, zone) {
@@ -195,7 +221,7 @@ func referenced(ctx context.Context, st store.Store, zone string) (map[string]bo
 	}
 	rs, err := st.ListReactions(ctx, "")
 	if err != nil {
-		return nil, fmt.Errorf("plugin gc in zone %s: listing reactions for pinned versions: %w", zone, err)
+		return fmt.Errorf("plugin gc in zone %s: listing reactions for pinned versions: %w", zone, err)
 	}
 	for _, r := range rs {
 		if r.Version != "" {
@@ -208,18 +234,19 @@ func referenced(ctx context.Context, st store.Store, zone string) (map[string]bo
 			continue // pinned to a lock-file version: not in Redis anyway
 		}
 		if err != nil {
-			return nil, fmt.Errorf("plugin gc in zone %s: pinned %s@%s: %w", zone, p.name, p.version, err)
+			return fmt.Errorf("plugin gc in zone %s: pinned %s@%s: %w", zone, p.name, p.version, err)
 		}
 		keep[e.SHA256] = true
 	}
-	return keep, nil
+	return nil
 }
 
-// hashDigests reads the zone's plugins hash: what processes fetch now.
-func hashDigests(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys) (map[string]lock.Entry, error) {
-	all, err := rdb.HGetAll(ctx, keys.Plugins()).Result()
+// hashDigests reads a hash of entries (the zone's plugins: what
+// processes fetch now; or the staged ones): digest → entry.
+func hashDigests(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, key string) (map[string]lock.Entry, error) {
+	all, err := rdb.HGetAll(ctx, key).Result()
 	if err != nil {
-		return nil, fmt.Errorf("plugin gc: reading the zone's plugins: %w", err)
+		return nil, fmt.Errorf("plugin gc: reading %s: %w", key, err)
 	}
 	out := map[string]lock.Entry{}
 	for _, raw := range all {
@@ -245,22 +272,24 @@ func blobDigests(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys
 	return out, nil
 }
 
-// removeModule deletes one module unless the plugins hash names it; the
-// hash is watched, so an entry written between the check and the delete
+// removeModule deletes one module unless the plugins or staged hash
+// names it; both are watched, so an entry written between the check and the delete
 // aborts the delete (false, nil) and the next round decides again.
 func removeModule(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, digest string) (bool, error) {
 	gone := false
 	err := rdb.Watch(ctx, func(tx *redis.Tx) error {
-		all, err := tx.HGetAll(ctx, keys.Plugins()).Result()
-		if err != nil {
-			return err
-		}
-		for _, raw := range all {
-			if strings.Contains(raw, digest) {
-				return nil
+		for _, key := range []string{keys.Plugins(), keys.PluginsStaged()} {
+			all, err := tx.HGetAll(ctx, key).Result()
+			if err != nil {
+				return err
+			}
+			for _, raw := range all {
+				if strings.Contains(raw, digest) {
+					return nil
+				}
 			}
 		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Del(ctx, keys.PluginBlob(digest))
 			p.HDel(ctx, keys.PluginsUnreferenced(), digest)
 			return nil
@@ -269,7 +298,7 @@ func removeModule(ctx context.Context, rdb redis.UniversalClient, keys zones.Key
 			gone = true
 		}
 		return err
-	}, keys.Plugins())
+	}, keys.Plugins(), keys.PluginsStaged())
 	if errors.Is(err, redis.TxFailedErr) {
 		return false, nil
 	}

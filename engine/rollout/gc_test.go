@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/runbookhq/runbook/bridge"
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
@@ -59,8 +61,9 @@ func TestGCRemovesUnreferencedModules(t *testing.T) {
 	for _, path := range []string{hosttest.Wasm(t, "http-status")[0], hosttest.Variant(t, "http-status", "0.2.0-hotload"), hosttest.Variant(t, "http-status", "0.3.0-gc")} {
 		wasm, err := os.ReadFile(path)
 		must(t, err)
-		e, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: []string{"z"}, Cache: hosttest.Cache()})
+		r, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: []string{"z"}, Cache: hosttest.Cache(), Redis: map[string]redis.UniversalClient{"z": rdb}})
 		must(t, err)
+		e := r.Entry
 		digests, versions = append(digests, e.SHA256), append(versions, e.Version)
 		waitServing(t, h, e.SHA256)
 	}
@@ -84,8 +87,8 @@ func TestGCRemovesUnreferencedModules(t *testing.T) {
 	for range 2 {
 		res, err := rollout.CollectModules(ctx, st, rdb, "z", o)
 		must(t, err)
-		if len(res.Removed) > 0 || len(res.Marked) > 0 || !exists(v1) {
-			t.Fatalf("collected with v1 pinned: %+v", res)
+		if len(res.Removed) > 0 || len(res.Marked) > 0 || !exists(v1) || !res.PinsRead {
+			t.Fatalf("collected with v1 pinned: %+v (v1 is a candidate: pins must be read)", res)
 		}
 		time.Sleep(grace + 100*time.Millisecond)
 	}
@@ -109,6 +112,22 @@ func TestGCRemovesUnreferencedModules(t *testing.T) {
 	if n, _ := rdb.HLen(ctx, keys.PluginsUnreferenced()).Result(); n != 0 {
 		t.Errorf("%d marks left after the removal", n)
 	}
+	// Only current and previous left: a round reads no monitor or reaction.
+	res, err = rollout.CollectModules(ctx, st, rdb, "z", o)
+	must(t, err)
+	if res.PinsRead || len(res.Kept) != 2 {
+		t.Fatalf("round with only current and previous modules: %+v, want both kept without reading pins", res)
+	}
+	// A staged module (a push preparing it) is kept, unmarked.
+	must(t, rdb.Set(ctx, keys.PluginBlob("feed"), "x", 0).Err())
+	must(t, rdb.HSet(ctx, keys.PluginsStaged(), "other", `{"name":"other","sha256":"feed"}`).Err())
+	res, err = rollout.CollectModules(ctx, st, rdb, "z", o)
+	must(t, err)
+	if !slices.Contains(res.Kept, "feed") || res.PinsRead {
+		t.Fatalf("round with a staged module: %+v, want it kept", res)
+	}
+	must(t, rdb.HDel(ctx, keys.PluginsStaged(), "other").Err())
+	must(t, rdb.Del(ctx, keys.PluginBlob("feed")).Err())
 
 	// Rollback still works: to v2 (kept), then to v1 (copied back).
 	_, err = rollout.Rollback(ctx, st, "http-status", []string{"z"}, "test")

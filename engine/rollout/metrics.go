@@ -14,4 +14,22 @@ var mGCFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
 	Namespace: "runbook", Subsystem: "plugin_gc", Name: "failures_total",
 	Help: "Plugin module collections that failed (retried at the next round)."}, []string{"zone"})
 
-func init() { prometheus.MustRegister(mGCRemoved, mGCRestored, mGCFailed) }
+var mPushes = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Namespace: "runbook", Subsystem: "rollout", Name: "pushes_total",
+	Help: "Plugin pushes by outcome: promoted, or refused (a node refused it or was not ready; nothing promoted)."}, []string{"outcome"})
+
+var mPrepareSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+	Namespace: "runbook", Subsystem: "rollout", Name: "prepare_seconds",
+	Help:    "Prepare phase of a push: staged → every live node of every zone ready (compiles included).",
+	Buckets: []float64{.05, .1, .25, .5, 1, 2, 4, 8, 16, 32, 64},
+})
+
+var mSwitchSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+	Namespace: "runbook", Subsystem: "rollout", Name: "switch_seconds",
+	Help:    "Switch of a push: promotion → every live node of every prepared zone serving the new digest.",
+	Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2, 4, 8},
+})
+
+func init() {
+	prometheus.MustRegister(mGCRemoved, mGCRestored, mGCFailed, mPushes, mPrepareSeconds, mSwitchSeconds)
+}

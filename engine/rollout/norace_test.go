@@ -3,3 +3,5 @@
 package rollout_test
 
 const raceSlowdown = 1
+
+const coldUnderTest = true

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/tetratelabs/wazero"
 
 	"github.com/runbookhq/runbook/engine"
@@ -37,44 +38,86 @@ type PushOptions struct {
 	Cache wazero.CompilationCache
 	// Actor is who pushes, for the audit trail (e.g. "cli:alice").
 	Actor string
+
+	// Redis reaches each zone's Redis by zone name, for the two-phase
+	// rollout (prepare on every node, then promote). A zone without one
+	// is promoted at once, unprepared: its nodes compile at the switch,
+	// and its ZoneReport says so.
+	Redis map[string]redis.UniversalClient
+	// ReadyTimeout bounds the prepare phase (default DefaultReadyTimeout).
+	ReadyTimeout time.Duration
+	// SwitchTimeout bounds waiting, after promoting, for every node to
+	// report it serves the new digest (default DefaultSwitchTimeout).
+	SwitchTimeout time.Duration
+	// NodeTTL: a node whose last heartbeat is older is not waited for
+	// (default DefaultNodeTTL).
+	NodeTTL time.Duration
 }
 
-// Push inspects wasm, stores it and its record, makes it current in each
-// zone and enqueues an engine.OpPlugin entry there. It returns the record.
-func Push(ctx context.Context, st store.Store, wasm []byte, o PushOptions) (lock.Entry, error) {
+// Push inspects wasm, then rolls it out to every zone named in two
+// phases: prepare (the module is staged in the zone Redis and every live
+// node fetches, verifies and compiles it beside the running version and
+// reports ready), then, only once every zone is ready, promote (the
+// store's lock record flips, the bridge announces it, and each node swaps
+// a pointer). If any node refuses the module, or is not ready within
+// ReadyTimeout, nothing is promoted anywhere and the error names the
+// zones and nodes. The store records the version only once every zone
+// is ready, so a refused module changes nothing there.
+//
+// The report is filled as far as the push got, also on error.
+func Push(ctx context.Context, st store.Store, wasm []byte, o PushOptions) (Report, error) {
+	o = o.withDefaults()
+	var rep Report
 	if len(o.Zones) == 0 {
-		return lock.Entry{}, errors.New("push: name the zones (-zones a,b): rollout is zone by zone by choice")
+		return rep, errors.New("push: name the zones (-zones a,b): rollout is zone by zone by choice")
 	}
+	t0 := time.Now()
 	info, err := host.Inspect(ctx, wasm, o.Cache)
 	if err != nil {
-		return lock.Entry{}, fmt.Errorf("push: %w", err)
+		return rep, fmt.Errorf("push: %w", err)
 	}
+	rep.Inspect = time.Since(t0)
 	m := info.Manifest
 	e := lock.Entry{Name: m.Name, Version: m.Version, Kind: m.Kind, ABI: m.ABI, SHA256: info.Digest,
 		Capabilities: append([]string{}, m.Capabilities...), Limits: o.Limits}
+	rep.Entry = e
 	if o.Grant != nil {
 		for _, c := range m.Capabilities {
 			if !slices.Contains(o.Grant, c) {
-				return e, fmt.Errorf("push %s@%s: manifest asks for capability %q, not in -grant %v", e.Name, e.Version, c, o.Grant)
+				return rep, fmt.Errorf("push %s@%s: manifest asks for capability %q, not in -grant %v", e.Name, e.Version, c, o.Grant)
 			}
 		}
 	}
+	// Refuse a version number reused for other bytes before any node
+	// loads it: a node holding the wrong module under a version could
+	// never load the right one.
+	if old, err := st.GetPluginRecord(ctx, e.Name, e.Version); err == nil && old.SHA256 != e.SHA256 {
+		return rep, fmt.Errorf("push %s@%s: the store records this version with sha256 %s, this module is %s: %w (bump the version)",
+			e.Name, e.Version, old.SHA256, e.SHA256, store.ErrConflict)
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return rep, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+	}
+
+	rep.Zones = make([]ZoneReport, len(o.Zones))
+	for i, z := range o.Zones {
+		rep.Zones[i].Zone = z
+	}
+	defer unstageAll(o, e)
+	if err := prepareAll(ctx, wasm, e, o, &rep); err != nil {
+		return rep, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+	}
+
 	if err := st.PutPluginBlob(ctx, e.SHA256, wasm); err != nil {
-		return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+		return rep, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
 	}
 	if err := st.PutPluginRecord(ctx, e); err != nil {
-		return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+		return rep, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
 	}
-	for _, z := range o.Zones {
-		if _, err := st.SetPluginCurrent(ctx, z, e.Name, e.Version); err != nil {
-			return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
-		}
-		if err := announce(ctx, st, z, e); err != nil {
-			return e, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
-		}
+	if err := promoteAll(ctx, st, e, o, &rep); err != nil {
+		return rep, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
 	}
 	audit(ctx, st, o.Actor, "create", e.Name+"@"+e.Version, append([]string{"sha256:" + e.SHA256}, prefixed("zone:", o.Zones)...))
-	return e, nil
+	return rep, switchedAll(ctx, e, o, &rep)
 }
 
 // audit records a plugin change in the deployment-wide audit trail. A

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/tetratelabs/wazero"
 
 	"github.com/runbookhq/runbook/bridge"
@@ -29,6 +30,7 @@ import (
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
 	"github.com/runbookhq/runbook/host/pluginsync"
+	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
@@ -167,6 +169,19 @@ func (z *zoneLoad) switchedWithin(t testing.TB, from time.Time, digest string, w
 	return took
 }
 
+// notBefore fails t if a call that started before t0 ran digest: a
+// prepared version must not serve before it is promoted.
+func (z *zoneLoad) notBefore(t testing.TB, t0 time.Time, digest string) {
+	t.Helper()
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	for _, r := range z.recs {
+		if r.start.Before(t0) && r.digest == digest {
+			t.Fatalf("zone %s: a call started %s before the promotion ran %s", z.zone, t0.Sub(r.start), short(digest))
+		}
+	}
+}
+
 type logBuf struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -178,14 +193,18 @@ func (l *logBuf) String() string              { l.mu.Lock(); defer l.mu.Unlock()
 func short(d string) string { return d[:12] }
 
 // TestHotLoadUnderLoad is the proof: checks run at ~1,000/s in
-// two zones (two hosts, each with its syncer, two bridges on one Redis)
-// while a new version is pushed to one zone, then the other, then rolled
-// back everywhere, then a corrupt module is announced. Every call must
-// succeed, each switch must serve within 1 s of the push returning (which
-// includes the bridge noticing and applying the entry), and the corrupt
-// module must be refused while the old version keeps serving.
+// two zones (two hosts, each with its syncer and its own cold compilation
+// cache, two bridges on one Redis) while a new version is pushed in two
+// phases to one zone, then the other, then rolled back everywhere. Every
+// call must succeed; no call may run the new version before its promotion;
+// each switch must serve within 1 s of the promotion (the bridge noticing
+// and applying the entry, the node swapping to the module it compiled
+// during prepare). A module corrupt in one zone's Redis is refused at
+// prepare and promoted nowhere, and a corrupt module announced without
+// prepare is refused by every process, while the old version keeps
+// serving.
 func TestHotLoadUnderLoad(t *testing.T) {
-	f := hotLoadUnderLoad(t, within, false)
+	f := hotLoadUnderLoad(t, within, coldUnderTest)
 	if f.failed > 0 {
 		t.Fatalf("%d of %d checks failed: %v", f.failed, f.total, f.firstErr)
 	}
@@ -202,7 +221,8 @@ type hotLoadFigures struct {
 	total, failed, dropped int
 	firstErr               error
 	rate                   float64         // checks per second achieved
-	switches               []time.Duration // push (or rollback) returned → old digest last started, per zone
+	switches               []time.Duration // promotion (or rollback returned) → old digest last started, per zone
+	prepares               []time.Duration // prepare phase of each push after the first
 }
 
 // hotLoadUnderLoad runs TestHotLoadUnderLoad's scenario; a switch slower
@@ -228,35 +248,56 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 	v2Path := hosttest.Variant(t, "http-status", "0.2.0-hotload")
 	v1, _ := os.ReadFile(v1Path)
 	v2, _ := os.ReadFile(v2Path)
+	redisFor := map[string]redis.UniversalClient{"z1": rdb, "z2": rdb}
+	keys1 := zones.KeysFor("z1")
+	// push rolls out in two phases and returns when the lock record
+	// flipped: switches are timed from there, prepare (compiles) apart.
 	push := func(wasm []byte, zones ...string) (lock.Entry, time.Time) {
 		t.Helper()
-		e, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: zones, Cache: hosttest.Cache()})
+		rep, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: zones, Cache: hosttest.Cache(), Redis: redisFor})
 		if err != nil {
 			t.Fatalf("push to %v: %v", zones, err)
 		}
-		return e, time.Now()
+		for _, z := range rep.Zones {
+			if !z.Prepared || !z.Promoted {
+				t.Fatalf("push to %v: zone %s prepared %v, promoted %v", zones, z.Zone, z.Prepared, z.Promoted)
+			}
+		}
+		f.prepares = append(f.prepares, rep.Prepare)
+		t.Logf("push %s to %v: inspect %s, prepare %s, switch confirmed by every node %s after promotion",
+			rep.Entry.Version, zones, rep.Inspect.Round(time.Millisecond), rep.Prepare.Round(time.Millisecond), rep.Switch.Round(time.Millisecond))
+		return rep.Entry, rep.PromotedAt
 	}
 	// The deployment starts on v1, recorded in the store like any push,
 	// so rollback has somewhere to return to.
 	e1, _ := push(v1, "z1", "z2")
+	f.prepares = nil
 
 	runCtx, stopRun := context.WithCancel(ctx)
 	var bg sync.WaitGroup
-	defer func() { stopRun(); bg.Wait() }()
+	var caches []wazero.CompilationCache
+	defer func() {
+		// Syncers first: a cache closed under a compile panics wazero.
+		stopRun()
+		bg.Wait()
+		for _, c := range caches {
+			c.Close(context.Background())
+		}
+	}()
 	var loads []*zoneLoad
 	for _, zone := range []string{"z1", "z2"} {
 		b := &bridge.Bridge{Zone: zone, Store: st, Redis: rdb, Logger: log, RetainEvery: -1}
 		cfg := host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 8, Logger: log}
 		if cold {
 			cfg.Cache = wazero.NewCompilationCache()
-			defer cfg.Cache.Close(ctx)
+			caches = append(caches, cfg.Cache)
 		}
 		h := hosttest.NewWithConfig(t, cfg)
 		bg.Add(2)
 		go func() { defer bg.Done(); _ = b.Run(runCtx) }()
 		go func() {
 			defer bg.Done()
-			_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: zone, Redis: rdb, Host: h, Logger: log})
+			_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: zone, Redis: rdb, Host: h, Logger: log, Node: zone + "-node"})
 		}()
 		loads = append(loads, &zoneLoad{zone: zone, h: h})
 	}
@@ -271,6 +312,7 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 
 	// Staged rollout: z1 first; z2 keeps v1.
 	e2, at := push(v2, "z1")
+	z1.notBefore(t, at, e2.SHA256)
 	took := z1.switchedWithin(t, at, e2.SHA256, within)
 	f.switches = append(f.switches, took)
 	t.Logf("z1 switched to %s in %s", e2.Version, took)
@@ -282,6 +324,7 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 	}
 	// Then the rest.
 	_, at = push(v2, "z2")
+	z2.notBefore(t, at, e2.SHA256)
 	took = z2.switchedWithin(t, at, e2.SHA256, within)
 	f.switches = append(f.switches, took)
 	t.Logf("z2 switched to %s in %s", e2.Version, took)
@@ -317,10 +360,33 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 
 	// A corrupt module: push refuses it outright...
 	corrupt := append([]byte{}, v2[:len(v2)/2]...)
-	if _, err := rollout.Push(ctx, st, corrupt, rollout.PushOptions{Zones: []string{"z1"}, Cache: hosttest.Cache()}); err == nil {
+	if _, err := rollout.Push(ctx, st, corrupt, rollout.PushOptions{Zones: []string{"z1"}, Cache: hosttest.Cache(), Redis: redisFor}); err == nil {
 		t.Fatal("push of a corrupt module succeeded")
 	} else {
 		t.Logf("push refused: %v", err)
+	}
+	// ...a good module whose copy in z1's Redis is corrupt (bytes that
+	// are not its digest) is refused at prepare by z1's node; nothing is
+	// promoted in either zone, and the error names the node and why...
+	v3, _ := os.ReadFile(hosttest.Variant(t, "http-status", "0.3.0-gc"))
+	must(t, rdb.Set(ctx, keys1.PluginBlob(lock.Digest(v3)), corrupt, 0).Err())
+	rep, err := rollout.Push(ctx, st, v3, rollout.PushOptions{Zones: []string{"z1", "z2"}, Cache: hosttest.Cache(), Redis: redisFor})
+	var refused *rollout.RefusedError
+	if !errors.As(err, &refused) || refused.Zone != "z1" || !strings.Contains(err.Error(), "node z1-node refused it") ||
+		!strings.Contains(err.Error(), "sha256") || !strings.Contains(err.Error(), "not promoted in any zone") {
+		t.Fatalf("push of a module corrupt in z1's Redis: %v, want refused at prepare by z1-node, naming the digest", err)
+	}
+	t.Logf("push refused at prepare: %v", err)
+	for _, z := range rep.Zones {
+		if z.Promoted {
+			t.Fatalf("zone %s promoted a push another zone refused", z.Zone)
+		}
+		if d, err := st.GetPluginDeployment(ctx, z.Zone, "http-status"); err != nil || d.SHA256 != e1.SHA256 {
+			t.Fatalf("zone %s deployment after a refused push: %+v, %v; want still %s", z.Zone, d, err, e1.Version)
+		}
+	}
+	if _, err := st.GetPluginRecord(ctx, "http-status", rep.Entry.Version); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the store records a version refused at prepare: %v", err)
 	}
 	// ...and one that reaches the zones anyway (written to the store by
 	// hand, as a buggy tool might) is refused by every process while v1
@@ -335,7 +401,7 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 		must(t, err)
 		must(t, st.Enqueue(ctx, z, engine.QueueEntry{Zone: z, Op: engine.OpPlugin, ObjectID: bad.Name}))
 	}
-	for deadline := time.Now().Add(10 * time.Second); strings.Count(logs.String(), "plugin version refused") < 2 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(logs.String(), "plugin version refused") < 3 && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(time.Second)
@@ -344,7 +410,7 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 	elapsed := time.Since(began)
 
 	for _, zone := range []string{"z1", "z2"} {
-		if !strings.Contains(logs.String(), "zone="+zone+" component=pluginsync plugin=http-status version=0.9.9-corrupt digest="+bad.SHA256) {
+		if !strings.Contains(logs.String(), "zone="+zone+" component=pluginsync node="+zone+"-node plugin=http-status version=0.9.9-corrupt digest="+bad.SHA256) {
 			t.Errorf("zone %s did not log refusing the corrupt module:\n%s", zone, tail(logs.String()))
 		}
 	}

@@ -140,3 +140,95 @@ func waitDigest(t *testing.T, h interface {
 	}
 	t.Fatalf("digest %s never became current", digest)
 }
+
+// TestPrepareThenPromote: a staged version is fetched, compiled and
+// reported ready without serving; a staged module whose bytes are not its
+// digest is reported refused with the reason; promoting the prepared one
+// swaps to it; a stopped node leaves the zone's node set.
+func TestPrepareThenPromote(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rdb := redistest.Client(t, redistest.Start(t))
+	keys := zones.KeysFor("z1")
+	h := hosttest.New(t, "http-status")
+	_, v1digest, _ := h.Current("http-status")
+	path := hosttest.Variant(t, "http-status", "0.3.0-sync")
+	e2, err := plugintool.Entry(ctx, path, "", hosttest.Cache())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2.Path = ""
+	wasm2, _ := os.ReadFile(path)
+	stage := func(e lock.Entry, wasm []byte, hash string) {
+		t.Helper()
+		raw, _ := json.Marshal(e)
+		if err := rdb.Set(ctx, keys.PluginBlob(e.SHA256), wasm, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := rdb.HSet(ctx, hash, e.Name, raw).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := rdb.Publish(ctx, keys.PluginsChanged(), e.Name).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report := func(want func(pluginsync.Report) bool) pluginsync.Report {
+		t.Helper()
+		var r pluginsync.Report
+		for deadline := time.Now().Add(raceSlowdown * 10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			raw, _ := rdb.HGet(ctx, keys.PluginReports("http-status"), "n1").Result()
+			r = pluginsync.Report{}
+			_ = json.Unmarshal([]byte(raw), &r)
+			if want(r) {
+				return r
+			}
+		}
+		t.Fatalf("node report never as wanted; last %+v", r)
+		return r
+	}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- pluginsync.Run(sctx, pluginsync.Options{Zone: "z1", Redis: rdb, Host: h, Node: "n1", Heartbeat: 100 * time.Millisecond,
+			Logger: slog.New(slog.NewTextHandler(&logBuf{}, nil))})
+	}()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if n, _ := rdb.ZScore(ctx, keys.PluginNodes(), "n1").Result(); n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("node n1 never joined the zone's node set")
+		}
+	}
+
+	stage(e2, wasm2, keys.PluginsStaged())
+	r := report(func(r pluginsync.Report) bool { return r.Ready == e2.SHA256 })
+	if r.Serving != v1digest {
+		t.Fatalf("report %+v: prepared version serving before promotion", r)
+	}
+	if _, d, _ := h.Current("http-status"); d != v1digest {
+		t.Fatalf("host serves %s after prepare, want v1", d)
+	}
+
+	bad := e2
+	bad.Version, bad.SHA256 = "0.4.0-bad", lock.Digest([]byte("other bytes"))
+	stage(bad, wasm2, keys.PluginsStaged())
+	r = report(func(r pluginsync.Report) bool { return r.Refused == bad.SHA256 })
+	if !strings.Contains(r.Reason, e2.SHA256) || r.Serving != v1digest {
+		t.Fatalf("refusal report %+v: want the bytes' digest in the reason and v1 serving", r)
+	}
+
+	stage(e2, wasm2, keys.Plugins())
+	report(func(r pluginsync.Report) bool { return r.Serving == e2.SHA256 })
+	if _, d, _ := h.Current("http-status"); d != e2.SHA256 {
+		t.Fatalf("host serves %s after promotion", d)
+	}
+
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := rdb.ZCard(ctx, keys.PluginNodes()).Result(); err != nil || n != 0 {
+		t.Fatalf("node set after the node stopped: %d members, %v", n, err)
+	}
+}

@@ -62,6 +62,9 @@ type Options struct {
 	Ready func()
 	// Web options (secret box, public URL) for the web role.
 	Web []web.Option
+	// NodeID names this process in each zone's plugin node set (default
+	// pluginsync.DefaultNodeID(): host, pid, random suffix).
+	NodeID string
 }
 
 func (o *Options) has(r Role) bool {
@@ -79,13 +82,13 @@ func Run(ctx context.Context, o Options) error {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.NodeID == "" {
+		o.NodeID = pluginsync.DefaultNodeID()
+	}
 	// A zone that fails to start stops the ones already running.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	g, ctx := errgroup.WithContext(ctx)
-	if o.Host != nil {
-		registerPools(o.Host)
-	}
 	hosts, closeHosts, err := zoneHosts(ctx, o)
 	if err != nil {
 		return err
@@ -93,12 +96,17 @@ func Run(ctx context.Context, o Options) error {
 	// After every component has stopped: a host closed under a running
 	// worker would fail its calls.
 	defer closeHosts()
+	unregister := registerPools(o, hosts)
+	defer unregister()
+	zoneRedis := map[string]redis.UniversalClient{}
 	for _, z := range o.Zones {
-		if err := startZone(ctx, g, o, z, hosts[z.Name]); err != nil {
+		rdb, err := startZone(ctx, g, o, z, hosts[z.Name])
+		if err != nil {
 			cancel()
 			_ = g.Wait()
 			return err
 		}
+		zoneRedis[z.Name] = rdb
 	}
 	if o.has(RoleWeb) {
 		names := make([]string, len(o.Zones))
@@ -109,7 +117,8 @@ func Run(ctx context.Context, o Options) error {
 		if o.Host != nil {
 			v = o.Host
 		}
-		opts := o.Web
+		// Plugin pushes prepare on every node of a zone before promoting.
+		opts := append([]web.Option{web.WithZoneRedis(zoneRedis)}, o.Web...)
 		if o.Host != nil {
 			opts = append([]web.Option{web.WithPluginCache(o.Host.CompilationCache())}, opts...)
 		}
@@ -125,7 +134,9 @@ func Run(ctx context.Context, o Options) error {
 	return g.Wait()
 }
 
-func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config, h *host.Host) error {
+// startZone starts the zone's components and returns its Redis client
+// (closed when ctx ends).
+func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config, h *host.Host) (redis.UniversalClient, error) {
 	// Components that know their zone (control, journal) name it in their
 	// own logs and get o.Logger; the rest get log.
 	log := o.Logger.With("zone", z.Name)
@@ -143,7 +154,7 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		}{{"monitor", z.MonitorBroker}, {"action", z.ActionBroker}} {
 			b, err := broker.New(broker.Config{Name: bc.name, Frontend: bc.cfg.Frontend, Backend: bc.cfg.Backend, QueueLimit: bc.cfg.QueueLimit, Logger: log})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			g.Go(func() error { return b.Run(ctx) })
 		}
@@ -159,30 +170,30 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 	if o.has(RoleControl) {
 		p, err := producer(z.MonitorBroker.Frontend)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// Missed heartbeats become failed results on the action broker.
 		ap, err := producer(z.ActionBroker.Frontend)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c := &control.Control{Zone: z.Name, Redis: rdb, Sender: p, Actions: ap, Tick: z.Control.Tick.D(), Batch: z.Control.Batch, Logger: o.Logger}
 		g.Go(func() error { return c.Run(ctx) })
 	}
 	if o.has(RoleWorker) {
 		if h == nil {
-			return fmt.Errorf("zone %s: the worker needs the plugin host", z.Name)
+			return nil, fmt.Errorf("zone %s: the worker needs the plugin host", z.Name)
 		}
 		p, err := producer(z.ActionBroker.Frontend)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		w := &worker.Worker{Zone: z.Name, Host: h, Results: p, Logger: log}
 		g.Go(func() error { return w.Run(ctx, z.MonitorBroker.Backend, z.Worker.Concurrency) })
 	}
 	if o.has(RoleActioner) {
 		if h == nil {
-			return fmt.Errorf("zone %s: the actioner needs the plugin host", z.Name)
+			return nil, fmt.Errorf("zone %s: the actioner needs the plugin host", z.Name)
 		}
 		a := &actioner.Actioner{Zone: z.Name, Redis: rdb, Journal: j, Store: o.Store, Host: h,
 			MaxAge: z.Actioner.MaxResultAge.D(), Logger: log}
@@ -193,13 +204,13 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		// Plugins pushed to this zone load here without a restart.
 		g.Go(func() error {
 			// o.Logger: the syncer names the zone itself.
-			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: h, Logger: o.Logger})
+			return pluginsync.Run(ctx, pluginsync.Options{Zone: z.Name, Redis: rdb, Host: h, Logger: o.Logger, Node: o.NodeID})
 		})
 	}
 	if o.has(RoleBridge) {
 		p, err := producer(z.ActionBroker.Frontend)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		b := &bridge.Bridge{Zone: z.Name, Store: o.Store, Redis: rdb, Actions: p, Logger: log}
 		g.Go(func() error { return b.Run(ctx) })
@@ -214,7 +225,7 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 			g.Go(func() error { j.Run(ctx, o.Store, z.Journal.FlushInterval.D(), z.Journal.Batch, o.Logger); return nil })
 		}
 	}
-	return nil
+	return rdb, nil
 }
 
 func serveMetrics(ctx context.Context, addr string) error {

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
@@ -61,13 +64,26 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The push prepares on the nodes of each zone (this process) through
+	// the zone's Redis, then promotes.
+	rdbs := map[string]redis.UniversalClient{}
+	for _, z := range zs {
+		c := redis.NewClient(&redis.Options{Addr: z.Redis.Addr})
+		defer c.Close()
+		rdbs[z.Name] = c
+	}
 	push := func(wasm []byte, zones ...string) string {
 		t.Helper()
-		e, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: zones, Cache: hosttest.Cache(), Actor: "test"})
+		rep, err := rollout.Push(ctx, st, wasm, rollout.PushOptions{Zones: zones, Cache: hosttest.Cache(), Actor: "test", Redis: rdbs})
 		if err != nil {
 			t.Fatalf("push to %v: %v", zones, err)
 		}
-		return e.SHA256
+		for _, z := range rep.Zones {
+			if !z.Prepared || !z.Promoted {
+				t.Fatalf("push to %v: zone %s prepared %v promoted %v", zones, z.Zone, z.Prepared, z.Promoted)
+			}
+		}
+		return rep.Entry.SHA256
 	}
 	d1 := push(v1, "a", "b")
 
@@ -192,6 +208,36 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 	}
 	expect("rolled back in b", at, map[string]string{"a": d1, "b": d1})
 	never(at, "a", d1)
+
+	// Each zone's host exports its pools, labelled by zone: both zones'
+	// http-status versions are in the process's metrics.
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, mf := range mfs {
+		if mf.GetName() != "runbook_plugin_serving" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var zone, plugin string
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "zone":
+					zone = l.GetValue()
+				case "plugin":
+					plugin = l.GetValue()
+				}
+			}
+			if plugin == "http-status" {
+				seen[zone] = true
+			}
+		}
+	}
+	if !seen["a"] || !seen["b"] {
+		t.Fatalf("runbook_plugin_serving for http-status exported for zones %v, want a and b", seen)
+	}
 }
 
 func short(d string) string {

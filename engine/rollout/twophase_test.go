@@ -1,0 +1,144 @@
+package rollout_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/runbookhq/runbook/bridge"
+	"github.com/runbookhq/runbook/engine/rollout"
+	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/host"
+	"github.com/runbookhq/runbook/host/hosttest"
+	"github.com/runbookhq/runbook/host/pluginsync"
+	"github.com/runbookhq/runbook/zones"
+	"github.com/runbookhq/runbook/zones/localredis/redistest"
+)
+
+// TestPromoteWaitsForEveryLiveNode: a zone has a real node (host +
+// syncer) and a node that heartbeats but never prepares (stuck). The push
+// prepares on the real node, waits, and gives up at its timeout with an
+// error naming the stuck node: nothing is promoted (store and host still
+// on v1, the staged entry gone), though the real node holds v2 compiled.
+// Once the stuck node stops heartbeating it is no longer waited for: the
+// same push promotes, and the node swaps to the module it prepared.
+// Rolling back is a swap to v1, still loaded.
+func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	rdb := redistest.Client(t, redistest.Start(t))
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
+	must(t, err)
+	defer st.Close()
+	logs := &logBuf{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	keys := zones.KeysFor("z")
+	v1, _ := os.ReadFile(hosttest.Wasm(t, "http-status")[0])
+	v2, _ := os.ReadFile(hosttest.Variant(t, "http-status", "0.2.0-hotload"))
+	redisFor := map[string]redis.UniversalClient{"z": rdb}
+	opts := func(ready time.Duration) rollout.PushOptions {
+		return rollout.PushOptions{Zones: []string{"z"}, Cache: hosttest.Cache(), Redis: redisFor,
+			ReadyTimeout: ready, NodeTTL: time.Second, Actor: "test"}
+	}
+	r1, err := rollout.Push(ctx, st, v1, opts(0))
+	must(t, err)
+
+	runCtx, stop := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer func() { stop(); bg.Wait() }()
+	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), Logger: log})
+	bg.Add(2)
+	go func() {
+		defer bg.Done()
+		_ = (&bridge.Bridge{Zone: "z", Store: st, Redis: rdb, Logger: log, RetainEvery: -1}).Run(runCtx)
+	}()
+	go func() {
+		defer bg.Done()
+		_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: "z", Redis: rdb, Host: h, Logger: log, Node: "real-node", Heartbeat: 200 * time.Millisecond})
+	}()
+	stuckCtx, unstick := context.WithCancel(runCtx)
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		for stuckCtx.Err() == nil {
+			if now, err := rdb.Time(stuckCtx).Result(); err == nil {
+				rdb.ZAdd(stuckCtx, keys.PluginNodes(), redis.Z{Score: float64(now.UnixMilli()), Member: "stuck-node"})
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}()
+	waitServing(t, h, r1.Entry.SHA256)
+	time.Sleep(300 * time.Millisecond) // both nodes in the set
+
+	rep, err := rollout.Push(ctx, st, v2, opts(3*time.Second))
+	var notReady *rollout.NotReadyError
+	if !errors.As(err, &notReady) || !slices.Equal(notReady.Nodes, []string{"stuck-node"}) ||
+		!strings.Contains(err.Error(), "stuck-node") || strings.Contains(err.Error(), "real-node") || !strings.Contains(err.Error(), "not promoted") {
+		t.Fatalf("push with a stuck node: %v, want not promoted, naming stuck-node only", err)
+	}
+	t.Logf("push refused: %v", err)
+	if rep.Zones[0].Promoted {
+		t.Fatal("report says promoted")
+	}
+	if d, _ := st.GetPluginDeployment(ctx, "z", "http-status"); d.SHA256 != r1.Entry.SHA256 {
+		t.Fatalf("store current %s after a push that was not promoted, want v1", d.Version)
+	}
+	if _, d, _ := h.Current("http-status"); d != r1.Entry.SHA256 {
+		t.Fatalf("host serves %s after a push that was not promoted", short(d))
+	}
+	if !slices.ContainsFunc(h.Plugins(), func(p host.PluginInfo) bool { return p.Digest == rep.Entry.SHA256 && !p.Current }) {
+		t.Fatal("the real node did not prepare v2 beside v1")
+	}
+	if n, _ := rdb.HLen(ctx, keys.PluginsStaged()).Result(); n != 0 {
+		t.Fatalf("%d staged entries left after the push gave up", n)
+	}
+
+	// A node gone for long (a process restarted under a new id) is
+	// forgotten, with its report, by the next push.
+	now, _ := rdb.Time(ctx).Result()
+	must(t, rdb.ZAdd(ctx, keys.PluginNodes(), redis.Z{Score: float64(now.Add(-time.Hour).UnixMilli()), Member: "gone-node"}).Err())
+	must(t, rdb.HSet(ctx, keys.PluginReports("http-status"), "gone-node", `{"node":"gone-node"}`).Err())
+
+	// The stuck node goes away (crashed): past the TTL it is not waited for.
+	unstick()
+	time.Sleep(1500 * time.Millisecond)
+	rep, err = rollout.Push(ctx, st, v2, opts(0))
+	if err != nil {
+		t.Fatalf("push after the stuck node left: %v", err)
+	}
+	z := rep.Zones[0]
+	if !z.Prepared || !z.Promoted || len(z.Nodes) != 1 || z.Nodes[0].Node != "real-node" {
+		t.Fatalf("push after the stuck node left: %+v", z)
+	}
+	t.Logf("prepare %s, switch confirmed %s after promotion", rep.Prepare, rep.Switch)
+	if _, err := rdb.ZScore(ctx, keys.PluginNodes(), "gone-node").Result(); !errors.Is(err, redis.Nil) {
+		t.Errorf("a node silent for an hour is still in the node set (%v)", err)
+	}
+	if ok, _ := rdb.HExists(ctx, keys.PluginReports("http-status"), "gone-node").Result(); ok {
+		t.Error("a forgotten node's report is still there")
+	}
+	if ok, _ := rdb.HExists(ctx, keys.PluginReports("http-status"), "real-node").Result(); !ok {
+		t.Error("the live node's report was dropped")
+	}
+	waitServing(t, h, rep.Entry.SHA256)
+	if !strings.Contains(logs.String(), `msg="plugin version serving (was loaded)" zone=z component=pluginsync node=real-node plugin=http-status version=0.2.0-hotload`) {
+		t.Fatalf("the switch to v2 was not a swap to the prepared module:\n%s", tail(logs.String()))
+	}
+
+	// Rollback after promote: v1 is still loaded, so it is a swap too.
+	_, err = rollout.Rollback(ctx, st, "http-status", []string{"z"}, "test")
+	must(t, err)
+	waitServing(t, h, r1.Entry.SHA256)
+	if !strings.Contains(logs.String(), `msg="plugin version serving (was loaded)" zone=z component=pluginsync node=real-node plugin=http-status version=0.1.0`) {
+		t.Fatalf("the rollback was not a swap to the loaded v1:\n%s", tail(logs.String()))
+	}
+}
