@@ -14,18 +14,18 @@ func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
 	first := true
 	if r.Method != "" {
 		dst = jsonx.AppendKey(dst, first, "method")
-		dst = jsonx.AppendString(dst, r.Method)
+		dst = appendJSONString(dst, r.Method)
 		first = false
 	}
 	dst = jsonx.AppendKey(dst, first, "url")
-	dst = jsonx.AppendString(dst, r.URL)
+	dst = appendJSONString(dst, r.URL)
 	if len(r.Headers) > 0 {
 		dst = append(dst, `,"headers":`...)
 		dst = appendHeaders(dst, r.Headers)
 	}
 	if r.Host != "" {
 		dst = append(dst, `,"host":`...)
-		dst = jsonx.AppendString(dst, r.Host)
+		dst = appendJSONString(dst, r.Host)
 	}
 	if len(r.Body) > 0 {
 		dst = append(dst, `,"body":`...)
@@ -54,13 +54,13 @@ func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
 		}
 		if r.TLS.ServerName != "" {
 			dst = jsonx.AppendKey(dst, first, "server_name")
-			dst = jsonx.AppendString(dst, r.TLS.ServerName)
+			dst = appendJSONString(dst, r.TLS.ServerName)
 		}
 		dst = append(dst, '}')
 	}
 	if r.Reply != "" {
 		dst = append(dst, `,"reply":`...)
-		dst = jsonx.AppendString(dst, r.Reply)
+		dst = appendJSONString(dst, r.Reply)
 	}
 	return append(dst, '}')
 }
@@ -84,7 +84,7 @@ func appendHeaders(dst []byte, h map[string][]string) []byte {
 			if j > 0 {
 				dst = append(dst, ',')
 			}
-			dst = jsonx.AppendString(dst, v)
+			dst = appendJSONString(dst, v)
 		}
 		dst = append(dst, ']')
 	}

@@ -43,9 +43,12 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// defaultCodes is shared, read-only: no slice per call.
+var defaultCodes = []int{200}
+
 func (c Config) codes() []int {
 	if len(c.Codes) == 0 {
-		return []int{200}
+		return defaultCodes
 	}
 	return c.Codes
 }
@@ -72,7 +75,7 @@ func (c Config) request() sdk.HTTPRequest {
 }
 
 func check(_ sdk.Context, cfg Config) sdk.Output {
-	resp, err := sdk.HTTP(cfg.request())
+	resp, err := sdk.HTTPValue(cfg.request())
 	if err != nil {
 		var he *sdk.HostError
 		if errors.As(err, &he) && he.Code != "failed" {
@@ -81,20 +84,19 @@ func check(_ sdk.Context, cfg Config) sdk.Output {
 		}
 		return sdk.Failed("%s %s: %v", cfg.methodName(), cfg.URL, err)
 	}
-	// No fmt on the healthy path, and one metrics map rather than a copy
-	// per Metric: in a wasm guest each costs more than the rest of the
-	// check's own code (docs/PERFORMANCE.md, "Plugin host").
+	// No fmt and no heap object on the healthy path (the response is a
+	// value, metrics stay inside the Output): in a wasm guest each costs
+	// more than the rest of the check's own code (docs/PERFORMANCE.md,
+	// "Plugin host").
 	var out sdk.Output
 	if slices.Contains(cfg.codes(), resp.Status) {
 		out = sdk.Healthy(statusMessage(resp.Status))
 	} else {
 		out = sdk.Failed("%s %s: status %d, want one of %v", cfg.methodName(), cfg.URL, resp.Status, cfg.codes())
 	}
-	out.Metrics = make(map[string]float64, 3) // sized: no growth on insert
-	out.Metrics["status"] = float64(resp.Status)
-	out.Metrics["total_ms"] = resp.Timing.TotalMS
-	out.Metrics["first_byte_ms"] = resp.Timing.FirstByteMS
-	return out
+	return out.Metric("status", float64(resp.Status)).
+		Metric("total_ms", resp.Timing.TotalMS).
+		Metric("first_byte_ms", resp.Timing.FirstByteMS)
 }
 
 // healthyMessages holds "status NNN" per status, made once each: the
