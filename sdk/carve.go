@@ -1,9 +1,6 @@
 package sdk
 
-import (
-	"sync"
-	"unsafe"
-)
+import "unsafe"
 
 // carver copies short byte strings into shared chunks instead of a heap
 // object each: one allocation per chunk, not per string.
@@ -17,8 +14,8 @@ import (
 // retained piece). Pieces are capacity-capped, so an append to one
 // copies rather than writing into its neighbour.
 type carver struct {
-	mu    sync.Mutex // uncontended in wasm; native tests may share it
-	chunk []byte     // the unused tail of the current chunk
+	mu    guard
+	chunk []byte // the unused tail of the current chunk
 }
 
 const (

@@ -10,14 +10,13 @@ import (
 // appendHTTPRequest is json.Marshal(r) for abi.HTTPRequest without
 // reflection (see jsonx), byte for byte.
 func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
-	dst = append(dst, '{')
-	first := true
 	if r.Method != "" {
-		dst = jsonx.AppendKey(dst, first, "method")
+		dst = append(dst, `{"method":`...)
 		dst = appendJSONString(dst, r.Method)
-		first = false
+		dst = append(dst, `,"url":`...)
+	} else {
+		dst = append(dst, `{"url":`...)
 	}
-	dst = jsonx.AppendKey(dst, first, "url")
 	dst = appendJSONString(dst, r.URL)
 	if len(r.Headers) > 0 {
 		dst = append(dst, `,"headers":`...)
@@ -53,7 +52,7 @@ func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
 			first = false
 		}
 		if r.TLS.ServerName != "" {
-			dst = jsonx.AppendKey(dst, first, "server_name")
+			dst = appendKey(dst, first, "server_name")
 			dst = appendJSONString(dst, r.TLS.ServerName)
 		}
 		dst = append(dst, '}')
@@ -73,7 +72,7 @@ func appendHeaders(dst []byte, h map[string][]string) []byte {
 	slices.Sort(keys)
 	dst = append(dst, '{')
 	for i, k := range keys {
-		dst = jsonx.AppendKey(dst, i == 0, k)
+		dst = appendKey(dst, i == 0, k)
 		vs := h[k]
 		if vs == nil {
 			dst = append(dst, "null"...)

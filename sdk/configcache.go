@@ -1,7 +1,5 @@
 package sdk
 
-import "sync"
-
 // maxCachedConfigs bounds configCache. A pooled instance serves any of
 // its plugin's monitors, so it must hold them all or nearly: past the
 // bound each call decodes its config by reflection again (tens of µs in
@@ -29,7 +27,7 @@ const maxCachedConfigs = 1024
 // collision of this 64-bit hash is not expected among one plugin's
 // configs.
 type configCache[C any] struct {
-	mu sync.Mutex // only contended in native tests; wasm is single-threaded
+	mu guard
 	m  map[uint64]configEntry[C]
 }
 

@@ -92,8 +92,9 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 	// The hot path of most checks: no reflection either way
 	// (codec_http.go), the request and response in reused buffers
 	// (scratch), and a successful reply decoded in one pass.
+	// No defer (a call and a record in a wasm guest): a panic in
+	// between just leaves the scratch to the GC.
 	s := getScratch()
-	defer putScratch(s)
 	if req.Reply == "" {
 		// Cheaper to read than JSON (abi.ReplyBinary); a host that does
 		// not know the field answers JSON, which httpReply also reads.
@@ -102,11 +103,14 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 	s.req = appendHTTPRequest(s.req[:0], req)
 	raw, err := hostCall(abi.CapHTTP, s.req, s.resp[:0])
 	if err != nil {
+		putScratch(s)
 		return HTTPResponse{}, fmt.Errorf("%s: %w", abi.CapHTTP, err)
 	}
 	s.keep(raw)
 	var resp HTTPResponse
-	if err := httpReply(raw, &resp); err != nil {
+	err = httpReply(raw, &resp)
+	putScratch(s) // nothing decoded aliases raw
+	if err != nil {
 		return HTTPResponse{}, err
 	}
 	return resp, nil

@@ -29,20 +29,25 @@ const (
 
 // plainJSON reports whether s is printable ASCII without '"', '\\',
 // '<', '>' or '&': what encoding/json writes unchanged between quotes.
+// A string of eight bytes or more ends with one overlapping word, so
+// there is no byte loop at all.
 func plainJSON(s string) bool {
+	n := len(s)
+	if n < 8 {
+		for i := range n {
+			if b := s[i]; b < 0x20 || b >= 0x80 || b == '"' || b == '\\' || b == '<' || b == '>' || b == '&' {
+				return false
+			}
+		}
+		return true
+	}
 	p := unsafe.StringData(s)
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	for i := 0; i < n-8; i += 8 {
 		if special8(load8(p, i)) {
 			return false
 		}
 	}
-	for ; i < len(s); i++ {
-		if b := s[i]; b < 0x20 || b >= 0x80 || b == '"' || b == '\\' || b == '<' || b == '>' || b == '&' {
-			return false
-		}
-	}
-	return true
+	return !special8(load8(p, n-8))
 }
 
 // special8 reports whether any of x's bytes is below 0x20, at or above
@@ -54,3 +59,12 @@ func special8(x uint64) bool {
 }
 
 func zero8(v uint64) uint64 { return (v - ones) &^ v & highs }
+
+// appendKey is jsonx.AppendKey through appendJSONString.
+func appendKey(dst []byte, first bool, key string) []byte {
+	if !first {
+		dst = append(dst, ',')
+	}
+	dst = appendJSONString(dst, key)
+	return append(dst, ':')
+}

@@ -3,7 +3,6 @@ package sdk
 import (
 	"encoding/json"
 	"fmt"
-	"sync"
 
 	"github.com/runbookhq/runbook/host/abi"
 )
@@ -65,7 +64,7 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 	}
 	configs := &configCache[C]{}
 	var (
-		mu      sync.Mutex      // only contended in native tests; wasm is single-threaded
+		mu      guard
 		lastCtx abi.CallContext // the previous call's, for decoding the next
 		// into is where decode writes, copied out under mu: an Input
 		// whose address went to decode (a func value) would be a heap
