@@ -100,8 +100,15 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 		// not know the field answers JSON, which httpReply also reads.
 		req.Reply = abi.ReplyBinary
 	}
-	s.req = appendHTTPRequest(s.req[:0], req)
-	raw, err := hostCall(abi.CapHTTP, s.req, s.resp[:0])
+	body := lookupRequestIf(&req)
+	if body == nil {
+		s.req = appendHTTPRequest(s.req[:0], req)
+		body = s.req
+		if memoable(&req) {
+			rememberRequest(&req, body)
+		}
+	}
+	raw, err := hostCall(abi.CapHTTP, body, s.resp[:0])
 	if err != nil {
 		putScratch(s)
 		return HTTPResponse{}, fmt.Errorf("%s: %w", abi.CapHTTP, err)
