@@ -48,7 +48,7 @@ func newProbe(t *testing.T, m abi.Manifest, config any) *capProbe {
 	buf := &syncBuffer{}
 	e := lock.Entry{Name: "probe", Version: "0.0.1", Kind: m.Kind, SHA256: "d16e57", Capabilities: m.Capabilities}
 	p := &plugin{
-		h:        &Host{cfg: Config{}.withDefaults()},
+		h:        &Host{cfg: Config{}.withDefaults(), transport: newTransports()},
 		entry:    e,
 		manifest: m,
 		allowed:  map[string]bool{},

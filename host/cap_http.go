@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -27,6 +28,10 @@ func init() {
 // could be reused, were keep-alive on; see httpKeepAlive).
 const maxDrainBytes = 256 << 10
 
+func badURL(raw string) error {
+	return badRequest("http: url %q: want an absolute http:// or https:// URL", raw)
+}
+
 func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
 	var r abi.HTTPRequest
 	if err := unmarshalHTTPRequest(raw, &r); err != nil {
@@ -34,13 +39,6 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	}
 	if r.Reply != "" && r.Reply != "json" && r.Reply != abi.ReplyBinary {
 		return nil, badRequest("http: reply %q: want \"json\" or %q", r.Reply, abi.ReplyBinary)
-	}
-	u, err := url.Parse(r.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, badRequest("http: url %q: want an absolute http:// or https:// URL", r.URL)
-	}
-	if err := env.CheckAddress(u.Scheme, u.Hostname(), u.Port()); err != nil {
-		return nil, err
 	}
 	h := env.st.plugin.h
 	if r.TimeoutMS > 0 {
@@ -54,11 +52,24 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	}
 	var body io.Reader
 	if len(r.Body) > 0 {
-		body = strings.NewReader(string(r.Body))
+		body = bytes.NewReader(r.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	var tm timing
+	// The URL is parsed once, here, and checked on the request itself
+	// (it used to be parsed for the check and again for the request).
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, tm.trace()), method, r.URL, body)
 	if err != nil {
+		if _, perr := url.Parse(r.URL); perr != nil {
+			return nil, badURL(r.URL)
+		}
 		return nil, badRequest("http: %v", err)
+	}
+	u := req.URL
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, badURL(r.URL)
+	}
+	if err := env.CheckAddress(u.Scheme, u.Hostname(), u.Port()); err != nil {
+		return nil, err
 	}
 	for k, vs := range r.Headers {
 		for _, v := range vs {
@@ -68,17 +79,19 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	if r.Host != "" {
 		req.Host = r.Host
 	}
-	var tm timing
-	req = req.WithContext(httptrace.WithClientTrace(ctx, tm.trace()))
-	client := &http.Client{
-		Transport: h.transport.get(r.TLS),
-		CheckRedirect: func(next *http.Request, via []*http.Request) error {
-			if !r.FollowRedirects || len(via) >= 10 {
-				return http.ErrUseLastResponse
-			}
-			// Each hop must stay on the target, or a redirect escapes it.
-			return env.CheckAddress(next.URL.Scheme, next.URL.Hostname(), next.URL.Port())
-		},
+	transport, noRedirects := h.transport.get(r.TLS)
+	client := noRedirects // shared: nothing of this request in it
+	if r.FollowRedirects {
+		client = &http.Client{
+			Transport: transport,
+			CheckRedirect: func(next *http.Request, via []*http.Request) error {
+				if len(via) >= 10 {
+					return http.ErrUseLastResponse
+				}
+				// Each hop must stay on the target, or a redirect escapes it.
+				return env.CheckAddress(next.URL.Scheme, next.URL.Hostname(), next.URL.Port())
+			},
+		}
 	}
 	tm.start = time.Now()
 	resp, err := client.Do(req)
@@ -191,25 +204,36 @@ var httpKeepAlive = false
 // of a Host.
 type transports struct {
 	mu sync.Mutex
-	m  map[abi.TLS]*http.Transport
+	m  map[abi.TLS]transportClient
 	// keepAlive is httpKeepAlive when the Host was made: transports are
 	// made later, on first use, when a benchmark may have set it back.
 	keepAlive bool
 }
 
-func newTransports() *transports {
-	return &transports{m: map[abi.TLS]*http.Transport{}, keepAlive: httpKeepAlive}
+// transportClient is a transport and the client that uses it without
+// following redirects (what most checks ask for), made once: a client
+// per request was two allocations and a closure for nothing.
+type transportClient struct {
+	t      *http.Transport
+	client *http.Client
 }
 
-func (ts *transports) get(opt *abi.TLS) *http.Transport {
+func newTransports() *transports {
+	return &transports{m: map[abi.TLS]transportClient{}, keepAlive: httpKeepAlive}
+}
+
+// noRedirects is the CheckRedirect of the shared clients.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+func (ts *transports) get(opt *abi.TLS) (*http.Transport, *http.Client) {
 	var key abi.TLS
 	if opt != nil {
 		key = *opt
 	}
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if t, ok := ts.m[key]; ok {
-		return t
+	if tc, ok := ts.m[key]; ok {
+		return tc.t, tc.client
 	}
 	t := &http.Transport{
 		Proxy:                 nil, // checks measure the target, not a proxy
@@ -226,14 +250,15 @@ func (ts *transports) get(opt *abi.TLS) *http.Transport {
 			ServerName:         key.ServerName,         // "" = the URL host, sent as SNI
 		},
 	}
-	ts.m[key] = t
-	return t
+	tc := transportClient{t: t, client: &http.Client{Transport: t, CheckRedirect: noRedirects}}
+	ts.m[key] = tc
+	return tc.t, tc.client
 }
 
 func (ts *transports) close() {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	for _, t := range ts.m {
-		t.CloseIdleConnections()
+	for _, tc := range ts.m {
+		tc.t.CloseIdleConnections()
 	}
 }

@@ -30,6 +30,14 @@ func handleSSH(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
 	}
 	host, port, err := env.CheckHostPort("ssh", r.Address, "22")
 	if err != nil {
+		if isDryRun(err) && r.Jump != nil {
+			// A dry run records every host the command would have
+			// reached, the jump host too (or says why that one is
+			// refused), then is refused once.
+			if _, jerr := env.checkSSHJump(r.Jump.Address); jerr != nil && !isDryRun(jerr) {
+				return nil, jerr
+			}
+		}
 		return nil, err
 	}
 	if r.User == "" || r.Command == "" {

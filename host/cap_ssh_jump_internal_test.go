@@ -111,6 +111,21 @@ func TestSSHJump(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a dry run records the jump host too", func(t *testing.T) {
+		p := newProbe(t, m, cfg)
+		rec := &dryRunRecord{}
+		p.st.dryRun = rec
+		wantCode(t, p.call(t, abi.CapSSH, with(noop), nil), ErrCodeDryRun)
+		want := []string{net.JoinHostPort(th, tp), "ssh-jump://" + net.JoinHostPort(jh, jp)}
+		if got := rec.list(); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("would reach %q; want %q", got, want)
+		}
+		// A jump host the config does not name is still refused as such.
+		p = newProbe(t, m, cfg)
+		p.st.dryRun = &dryRunRecord{}
+		he := p.call(t, abi.CapSSH, with(func(_ *abi.SSHRequest, j *abi.SSHJump) { j.Address = srv.Addr }), nil)
+		wantCode(t, he, abi.ErrCodeDenied)
+	})
 	// Last: it changes the jump sshd's authorized_keys for good.
 	t.Run("the tunnel is the jump host's", func(t *testing.T) {
 		// With forwarding refused for the jump key, the target cannot be

@@ -52,6 +52,12 @@ func (r *dryRunRecord) refuse(scheme, host, port string) error {
 	return &abi.HostError{Code: ErrCodeDryRun, Message: fmt.Sprintf("dry run: %s not contacted", addr)}
 }
 
+// isDryRun reports whether err is refuse's refusal.
+func isDryRun(err error) bool {
+	he, ok := err.(*abi.HostError)
+	return ok && he.Code == ErrCodeDryRun
+}
+
 func (r *dryRunRecord) list() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()

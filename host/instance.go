@@ -18,6 +18,7 @@ type instance struct {
 	callBinary            api.Function // nil unless the module exports it
 	out                   *logWriter   // stdout+stderr, bounded per call
 	sleep                 *sleeper     // WASI sleeps end with the current call
+	stack                 [2]uint64    // params and results of invoke's calls; one call at a time
 }
 
 // newInstance instantiates the compiled module and runs _initialize (Go's
@@ -76,19 +77,22 @@ var errDiscard = errors.New("instance discarded")
 func (i *instance) invoke(ctx context.Context, fn api.Function, in []byte, maxOut int) ([]byte, error) {
 	i.out.reset()
 	defer i.sleep.during(ctx)()
-	res, err := i.alloc.Call(ctx, uint64(len(in)))
-	if err != nil {
+	// CallWithStack into the instance's own array: Call allocates the
+	// parameters and results of every call.
+	st := i.stack[:]
+	st[0] = uint64(len(in))
+	if err := i.alloc.CallWithStack(ctx, st); err != nil {
 		return nil, fmt.Errorf("%s: %w", abi.ExportAlloc, err)
 	}
-	ptr := uint32(res[0])
+	ptr := uint32(st[0])
 	if !i.mod.Memory().Write(ptr, in) {
 		return nil, fmt.Errorf("%s returned %#x, outside memory for %d bytes", abi.ExportAlloc, ptr, len(in))
 	}
-	res, err = fn.Call(ctx, uint64(ptr), uint64(len(in)))
-	if err != nil {
+	st[0], st[1] = uint64(ptr), uint64(len(in))
+	if err := fn.CallWithStack(ctx, st); err != nil {
 		return nil, err
 	}
-	return i.read(res[0], maxOut)
+	return i.read(st[0], maxOut)
 }
 
 // read copies a packed (ptr, len) result out of guest memory: the guest may

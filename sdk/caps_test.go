@@ -42,6 +42,12 @@ func TestCapabilityHelpers(t *testing.T) {
 			func() (any, error) { return Ping(PingRequest{Host: "a"}) }, "host"},
 		{abi.CapSSH, `{"exit_status":0,"host_key_fingerprint":"SHA256:x","total_ms":1}`,
 			func() (any, error) { return SSH(SSHRequest{Address: "a:22", User: "u", Command: "true"}) }, "command"},
+		// The jump host goes out as the request's "jump" object.
+		{abi.CapSSH, `{"exit_status":0,"host_key_fingerprint":"SHA256:x","jump_host_key_fingerprint":"SHA256:j","total_ms":1}`,
+			func() (any, error) {
+				return SSH(SSHRequest{Address: "a:22", User: "u", Command: "true",
+					Jump: &SSHJump{Address: "bastion:22", User: "j", PrivateKey: []byte("k")}})
+			}, "jump"},
 		{abi.CapSMTP, `{"accepted":1,"total_ms":1}`,
 			func() (any, error) {
 				return nil, SendMail(Mail{Relay: "r:25", From: "a@x", To: []string{"b@x"}, Subject: "s", Body: "b"})

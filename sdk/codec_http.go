@@ -10,22 +10,21 @@ import (
 // appendHTTPRequest is json.Marshal(r) for abi.HTTPRequest without
 // reflection (see jsonx), byte for byte.
 func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
-	dst = append(dst, '{')
-	first := true
 	if r.Method != "" {
-		dst = jsonx.AppendKey(dst, first, "method")
-		dst = jsonx.AppendString(dst, r.Method)
-		first = false
+		dst = append(dst, `{"method":`...)
+		dst = appendJSONString(dst, r.Method)
+		dst = append(dst, `,"url":`...)
+	} else {
+		dst = append(dst, `{"url":`...)
 	}
-	dst = jsonx.AppendKey(dst, first, "url")
-	dst = jsonx.AppendString(dst, r.URL)
+	dst = appendJSONString(dst, r.URL)
 	if len(r.Headers) > 0 {
 		dst = append(dst, `,"headers":`...)
 		dst = appendHeaders(dst, r.Headers)
 	}
 	if r.Host != "" {
 		dst = append(dst, `,"host":`...)
-		dst = jsonx.AppendString(dst, r.Host)
+		dst = appendJSONString(dst, r.Host)
 	}
 	if len(r.Body) > 0 {
 		dst = append(dst, `,"body":`...)
@@ -53,14 +52,14 @@ func appendHTTPRequest(dst []byte, r abi.HTTPRequest) []byte {
 			first = false
 		}
 		if r.TLS.ServerName != "" {
-			dst = jsonx.AppendKey(dst, first, "server_name")
-			dst = jsonx.AppendString(dst, r.TLS.ServerName)
+			dst = appendKey(dst, first, "server_name")
+			dst = appendJSONString(dst, r.TLS.ServerName)
 		}
 		dst = append(dst, '}')
 	}
 	if r.Reply != "" {
 		dst = append(dst, `,"reply":`...)
-		dst = jsonx.AppendString(dst, r.Reply)
+		dst = appendJSONString(dst, r.Reply)
 	}
 	return append(dst, '}')
 }
@@ -73,7 +72,7 @@ func appendHeaders(dst []byte, h map[string][]string) []byte {
 	slices.Sort(keys)
 	dst = append(dst, '{')
 	for i, k := range keys {
-		dst = jsonx.AppendKey(dst, i == 0, k)
+		dst = appendKey(dst, i == 0, k)
 		vs := h[k]
 		if vs == nil {
 			dst = append(dst, "null"...)
@@ -84,7 +83,7 @@ func appendHeaders(dst []byte, h map[string][]string) []byte {
 			if j > 0 {
 				dst = append(dst, ',')
 			}
-			dst = jsonx.AppendString(dst, v)
+			dst = appendJSONString(dst, v)
 		}
 		dst = append(dst, ']')
 	}

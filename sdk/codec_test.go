@@ -92,14 +92,14 @@ func randBytes(r *rand.Rand) []byte {
 func TestAppendOutputMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 3000 {
-		o := abi.Output{Status: randString(r), Message: randString(r)}
+		o := Output{Status: randString(r), Message: randString(r)}
 		if r.IntN(2) == 0 {
 			o.Metrics = map[string]float64{}
 			for range r.IntN(4) {
 				o.Metrics[randString(r)] = randFloat(r)
 			}
 		}
-		want, werr := json.Marshal(o)
+		want, werr := json.Marshal(o.ABI())
 		got, gerr := appendOutput(nil, o)
 		if !bytes.Equal(got, want) || (werr == nil) != (gerr == nil) {
 			t.Fatalf("case %d %#v:\n got %s, %v\nwant %s, %v", i, o, got, gerr, want, werr)
@@ -107,7 +107,7 @@ func TestAppendOutputMatchesEncodingJSON(t *testing.T) {
 	}
 	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
 		_, werr := json.Marshal(abi.Output{Metrics: map[string]float64{"x": f}})
-		_, gerr := appendOutput(nil, abi.Output{Metrics: map[string]float64{"x": f}})
+		_, gerr := appendOutput(nil, Output{Metrics: map[string]float64{"x": f}})
 		if werr == nil || gerr == nil || werr.Error() != gerr.Error() {
 			t.Errorf("%v: got %v; want %v", f, gerr, werr)
 		}
@@ -271,20 +271,21 @@ func sameHTTPReply(t *testing.T, doc []byte) {
 	t.Helper()
 	var want abi.HTTPResponse
 	werr := settle(abi.CapHTTP, doc, func(b []byte) error { return decodeHTTPResponse(b, &want) })
-	got, gerr := httpReply(doc)
+	var got abi.HTTPResponse
+	gerr := httpReply(doc, &got)
 	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
 		t.Fatalf("%q: httpReply says %v, the general path %v", doc, gerr, werr)
 	}
-	if werr == nil && !reflect.DeepEqual(*got, want) {
-		t.Fatalf("%q:\n got %#v\nwant %#v", doc, *got, want)
+	if werr == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\n got %#v\nwant %#v", doc, got, want)
 	}
 }
 
 func FuzzEncoders(f *testing.F) {
 	f.Add("healthy", "status 200", "total_ms", 1.5, "GET", "http://x/", []byte("body"))
 	f.Fuzz(func(t *testing.T, status, msg, metric string, v float64, method, url string, body []byte) {
-		o := abi.Output{Status: status, Message: msg, Metrics: map[string]float64{metric: v}}
-		want, werr := json.Marshal(o)
+		o := Output{Status: status, Message: msg, Metrics: map[string]float64{metric: v}}
+		want, werr := json.Marshal(o.ABI())
 		got, gerr := appendOutput(nil, o)
 		if !bytes.Equal(got, want) || (werr == nil) != (gerr == nil) {
 			t.Fatalf("output:\n got %s %v\nwant %s %v", got, gerr, want, werr)

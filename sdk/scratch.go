@@ -1,7 +1,5 @@
 package sdk
 
-import "sync/atomic"
-
 // scratch is the request and response buffer of one host call, reused by
 // the next so that a check's steady state allocates neither.
 //
@@ -16,10 +14,17 @@ type scratch struct{ req, resp []byte }
 // its buffer for the instance's life.
 const maxScratch = 64 << 10
 
-var spareScratch atomic.Pointer[scratch]
+var (
+	scratchMu    guard
+	spareScratch *scratch
+)
 
 func getScratch() *scratch {
-	if s := spareScratch.Swap(nil); s != nil {
+	scratchMu.Lock()
+	s := spareScratch
+	spareScratch = nil
+	scratchMu.Unlock()
+	if s != nil {
 		return s
 	}
 	return &scratch{}
@@ -37,5 +42,7 @@ func putScratch(s *scratch) {
 	if cap(s.resp) > maxScratch {
 		s.resp = nil
 	}
-	spareScratch.Store(s)
+	scratchMu.Lock()
+	spareScratch = s
+	scratchMu.Unlock()
 }

@@ -3,7 +3,6 @@ package sdk
 import (
 	"encoding/json"
 	"fmt"
-	"sync"
 
 	"github.com/runbookhq/runbook/host/abi"
 )
@@ -11,10 +10,6 @@ import (
 // Manifest describes the plugin. Kind and ABI are filled in by Check and
 // Reaction; set the rest.
 type Manifest = abi.Manifest
-
-// Output is what a check or reaction returns; build it with Healthy,
-// Failed, Unknown or OK.
-type Output = abi.Output
 
 // Context is everything about a call except the config: which monitor, the
 // triggering status for reactions, and the resolved secrets.
@@ -33,9 +28,9 @@ type Validator interface {
 type plugin struct {
 	manifest []byte
 	kind     abi.Kind
-	call     func(in []byte) abi.Output // runbook_call: JSON input
+	call     func(in []byte) Output // runbook_call: JSON input
 	// callBinary serves runbook_call_bin: the binary input (abi/callbin.go).
-	callBinary func(in []byte) abi.Output
+	callBinary func(in []byte) Output
 	validate   func(cfg []byte) abi.Validation
 }
 
@@ -69,16 +64,21 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 	}
 	configs := &configCache[C]{}
 	var (
-		mu      sync.Mutex      // only contended in native tests; wasm is single-threaded
+		mu      guard
 		lastCtx abi.CallContext // the previous call's, for decoding the next
+		// into is where decode writes, copied out under mu: an Input
+		// whose address went to decode (a func value) would be a heap
+		// object per call.
+		into abi.Input
 	)
 	// decoded wraps an input decoder: the previous call's context lets
 	// it reuse strings that did not change (no allocation).
-	decoded := func(decode func(raw []byte, in *abi.Input, like *abi.CallContext) error) func([]byte) abi.Output {
-		return func(raw []byte) abi.Output {
-			var in abi.Input
+	decoded := func(decode func(raw []byte, in *abi.Input, like *abi.CallContext) error) func([]byte) Output {
+		return func(raw []byte) Output {
 			mu.Lock()
-			err := decode(raw, &in, &lastCtx)
+			err := decode(raw, &into, &lastCtx)
+			in := into
+			into = abi.Input{} // keep nothing of this call alive
 			lastCtx = in.Context
 			mu.Unlock()
 			if err != nil {
@@ -100,7 +100,7 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 			*in, err = decodeInputLike(raw, like)
 			return err
 		}),
-		callBinary: decoded(abi.DecodeInputBinary),
+		callBinary: decoded(decodeInputBinary),
 		validate: func(raw []byte) abi.Validation {
 			in, err := decodeInput(raw)
 			if err != nil {

@@ -6,6 +6,11 @@ import "github.com/runbookhq/runbook/host/abi"
 type (
 	SSHRequest  = abi.SSHRequest
 	SSHResponse = abi.SSHResponse
+	// SSHJump is SSHRequest.Jump: a bastion to reach the target through,
+	// with its own user, key and pinned host key. Its address must be
+	// the host (and port) in the config fields the manifest names as
+	// SSHJump and SSHJumpPort; any other is denied.
+	SSHJump = abi.SSHJump
 )
 
 // SSH runs req.Command on req.Address (host:port of the monitor's target)
@@ -16,6 +21,11 @@ type (
 //
 //	resp, err := sdk.SSH(sdk.SSHRequest{Address: addr, User: cfg.User,
 //		PrivateKey: []byte(ctx.Secrets[cfg.KeySecret]), Command: cfg.Command})
+//
+// Through a jump host (the manifest names its config fields):
+//
+//	req.Jump = &sdk.SSHJump{Address: jumpAddr, User: cfg.JumpUser,
+//		PrivateKey: []byte(ctx.Secrets[cfg.JumpKeySecret])}
 func SSH(req SSHRequest) (*SSHResponse, error) {
 	var resp SSHResponse
 	if err := call(abi.CapSSH, req, &resp); err != nil {

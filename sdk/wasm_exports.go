@@ -70,9 +70,9 @@ func callBinaryExport(ptr, length uint32) uint64 {
 	in := take(ptr, length)
 	out := mustPlugin().callBinary(in)
 	release(in)
-	b, err := abi.AppendOutputBinary(outBuf[:0], out)
+	b, err := appendOutputBinary(outBuf[:0], out)
 	if err != nil {
-		b, _ = abi.AppendOutputBinary(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
+		b, _ = appendOutputBinary(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
 	}
 	if cap(b) <= maxScratch {
 		outBuf = b

@@ -26,6 +26,21 @@ func TestSSHCommandJump(t *testing.T) {
 	}
 	with := func(o obj, k string, v any) obj { o[k] = v; return o }
 
+	t.Run("the version says the plugin takes a jump host", func(t *testing.T) {
+		// 0.1.0 had no jump host: a deployment pinning it in plugins.lock
+		// must see a new (minor) version, not the same one changed.
+		for _, info := range p.h.Plugins() {
+			if info.Name != "ssh-command" {
+				continue
+			}
+			if info.Manifest.SSHJump == "" || !minorAtLeast(info.Version, 0, 2) {
+				t.Errorf("version %q, jump field %q: want a jump host field from 0.2.0 on", info.Version, info.Manifest.SSHJump)
+			}
+			return
+		}
+		t.Fatal("ssh-command not loaded")
+	})
+
 	t.Run("runs on the target through the jump host", func(t *testing.T) {
 		out := p.Expect(t, cfg("echo $SSH_CONNECTION"), secrets, abi.StatusHealthy, "exited 0")
 		// SSH_CONNECTION ends with the server's port: the target's.
@@ -60,4 +75,16 @@ func TestSSHCommandJump(t *testing.T) {
 		p.Invalid(t, with(plain, "jump_port", 22), "jump_port")
 		p.Invalid(t, with(plain, "jump_key_secret", "k"), "jump_key_secret")
 	})
+}
+
+// minorAtLeast reports whether version (MAJOR.MINOR.PATCH) is at least
+// major.minor.
+func minorAtLeast(version string, major, minor int) bool {
+	parts := strings.SplitN(version, ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	ma, err1 := strconv.Atoi(parts[0])
+	mi, err2 := strconv.Atoi(parts[1])
+	return err1 == nil && err2 == nil && (ma > major || ma == major && mi >= minor)
 }

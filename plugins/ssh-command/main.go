@@ -13,7 +13,7 @@ var schema = sshcheck.Schema(`
     "expected_output": {"type": "string", "description": "regular expression stdout must match"}`, "command")
 
 func init() {
-	sdk.Check(sshcheck.Manifest("ssh-command", "0.1.0",
+	sdk.Check(sshcheck.Manifest("ssh-command", "0.2.0",
 		"Run a command over SSH (optionally through a jump host) with a key from the monitor's secrets; healthy on exit 0 (and expected output).",
 		schema), check)
 }

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/plugins/internal/checkkit"
 	"github.com/runbookhq/runbook/plugins/internal/reactkit"
 	"github.com/runbookhq/runbook/sdk"
@@ -117,7 +116,7 @@ func (c Conn) request(ctx sdk.Context, command string, maxOutput int) (sdk.SSHRe
 	if c.JumpHost == "" {
 		return req, nil
 	}
-	jump := abi.SSHJump{
+	jump := sdk.SSHJump{
 		Address:    checkkit.Addr(c.JumpHost, c.JumpPort, 22),
 		User:       reactkit.SecretName(c.JumpUser, c.User),
 		PrivateKey: []byte(key),

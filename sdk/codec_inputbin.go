@@ -1,0 +1,119 @@
+package sdk
+
+import (
+	"encoding/binary"
+	"errors"
+	"time"
+
+	"github.com/runbookhq/runbook/host/abi"
+)
+
+// decodeInputBinary is abi.DecodeInputBinary (same documents accepted,
+// same values; tested against it) written for a wasm guest: a string
+// equal to like's is compared eight bytes per step (equalWords; Go's ==
+// takes a step per byte there) and then shared, not copied; another is
+// carved (carve.go), not allocated.
+//
+// RATIONALE: the abi decoder and its comparisons were ~3 µs of an http
+// check's guest time (docs/PERFORMANCE.md, "Plugin host").
+func decodeInputBinary(b []byte, in *abi.Input, like *abi.CallContext) error {
+	if len(b) < 14 || b[0] != abi.InputBinaryTag {
+		return errors.New("binary input: bad header")
+	}
+	if like == nil {
+		like = &abi.CallContext{}
+	}
+	le := binary.LittleEndian
+	*in = abi.Input{}
+	if b[1]&1 != 0 {
+		in.Context.ScheduledAt = time.Unix(0, int64(le.Uint64(b[2:]))).UTC()
+	}
+	rest := b[10:]
+	cfg, rest, ok := field32(rest)
+	if !ok {
+		return errInputShort
+	}
+	in.Config = cfg
+	if len(rest) < 4 {
+		return errInputShort
+	}
+	n := le.Uint32(rest)
+	rest = rest[4:]
+	if uint64(n) > uint64(len(rest))/8 { // each secret takes at least 8 bytes
+		return errInputShort
+	}
+	if n > 0 {
+		in.Secrets = make(map[string]string, n)
+		for range n {
+			var k, v []byte
+			if k, rest, ok = field32(rest); !ok {
+				return errInputShort
+			}
+			if v, rest, ok = field32(rest); !ok {
+				return errInputShort
+			}
+			in.Secrets[small.string(k)] = string(v) // a secret is not kept in shared chunks
+		}
+	}
+	c := &in.Context
+	if rest, ok = str32(rest, &c.MonitorID, like.MonitorID); !ok {
+		return errInputShort
+	}
+	if rest, ok = str32(rest, &c.MonitorName, like.MonitorName); !ok {
+		return errInputShort
+	}
+	if rest, ok = str32(rest, &c.Zone, like.Zone); !ok {
+		return errInputShort
+	}
+	if rest, ok = str32(rest, &c.Status, like.Status); !ok {
+		return errInputShort
+	}
+	if rest, ok = str32(rest, &c.PreviousStatus, like.PreviousStatus); !ok {
+		return errInputShort
+	}
+	if rest, ok = str32(rest, &c.Message, like.Message); !ok {
+		return errInputShort
+	}
+	if rest, ok = str32(rest, &c.ReactionID, like.ReactionID); !ok {
+		return errInputShort
+	}
+	if rest, ok = str32(rest, &c.ReactionName, like.ReactionName); !ok {
+		return errInputShort
+	}
+	if len(rest) != 0 {
+		return errors.New("binary input: trailing bytes")
+	}
+	return nil
+}
+
+// errInputShort says what abi's decoder says.
+var errInputShort = errors.New("binary document: truncated")
+
+// field32 reads a u32 length and that many bytes, aliasing b.
+func field32(b []byte) (v, rest []byte, ok bool) {
+	if len(b) < 4 {
+		return nil, b, false
+	}
+	n := binary.LittleEndian.Uint32(b)
+	if uint64(n) > uint64(len(b)-4) {
+		return nil, b, false
+	}
+	return b[4 : 4+n : 4+n], b[4+n:], true
+}
+
+// str32 reads a string field into *dst: like itself when equal.
+func str32(b []byte, dst *string, like string) ([]byte, bool) {
+	v, rest, ok := field32(b)
+	if !ok {
+		return b, false
+	}
+	switch {
+	case len(v) == 0:
+		*dst = ""
+	case equalWords(like, v):
+		*dst = like
+	default:
+		*dst = small.string(v)
+	}
+	return rest, true
+}
