@@ -29,7 +29,7 @@ func TestSSHCommandJump(t *testing.T) {
 	t.Run("the version says the plugin takes a jump host", func(t *testing.T) {
 		// 0.1.0 had no jump host: a deployment pinning it in plugins.lock
 		// must see a new (minor) version, not the same one changed.
-		for _, info := range p.h.Plugins() {
+		for _, info := range p.Host.Plugins() {
 			if info.Name != "ssh-command" {
 				continue
 			}
