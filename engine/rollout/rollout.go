@@ -151,8 +151,8 @@ type Rolled struct {
 	// (false: the switch was announced but not confirmed).
 	Waited bool
 	// Nodes are the zone's live nodes, each with when it reported serving
-	// To (Switched, zero when it did not); Switch is from the rollback to
-	// the last of them.
+	// To (Switched, zero when it did not), both from the start of the
+	// rollback; Switch is until the last of them.
 	Nodes  []NodeReport
 	Switch time.Duration
 	// Err is why the zone's switch is unconfirmed (nil when all switched).
@@ -182,8 +182,10 @@ type RollbackOptions struct {
 // error then names the zones and nodes that did not confirm.
 func RollbackWait(ctx context.Context, st store.Store, name string, o RollbackOptions) ([]Rolled, error) {
 	w := PushOptions{SwitchTimeout: o.SwitchTimeout, NodeTTL: o.NodeTTL}.withDefaults()
-	rolled, err := Rollback(ctx, st, name, o.Zones, o.Actor)
+	// Timed from before the store flips: a node may swap while Rollback
+	// is still auditing, and that is part of what the operator waits for.
 	start := time.Now()
+	rolled, err := Rollback(ctx, st, name, o.Zones, o.Actor)
 	var wg sync.WaitGroup
 	for i := range rolled {
 		r := &rolled[i]
