@@ -18,7 +18,6 @@ import (
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store/storeurl"
 	"github.com/runbookhq/runbook/host/lock"
-	"github.com/runbookhq/runbook/zones"
 )
 
 const defaultStoreURL = "bolt:./data/runbook.db"
@@ -81,7 +80,7 @@ func pluginPush(ctx context.Context, args []string) error {
 		defer cache.Close(ctx)
 		o.Cache = cache
 	}
-	st, err := storeurl.Open(ctx, *storeURL)
+	st, err := openPluginStore(ctx, *storeURL)
 	if err != nil {
 		return err
 	}
@@ -97,35 +96,14 @@ var stdout io.Writer = os.Stdout
 // zoneRedis opens a client for each zone named, from the zone files: the
 // pusher stages the module there and reads the nodes' reports.
 func zoneRedis(dir, file string, names []string) (map[string]redis.UniversalClient, error) {
-	var zs []zones.Config
-	switch {
-	case file != "":
-		z, err := zones.LoadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("-zone-file: %w", err)
-		}
-		zs = []zones.Config{z}
-	case dir != "":
-		var err error
-		if zs, err = zones.LoadDir(dir); err != nil {
-			return nil, fmt.Errorf("-zone-dir: %w", err)
-		}
-	default:
-		return nil, errors.New("-zone-dir DIR (or -zone-file FILE): the push prepares the version on every node of each zone through its Redis before promoting it; -no-prepare promotes without (nodes compile at the switch)")
+	zs, from, err := loadZoneFiles(dir, file)
+	if err != nil {
+		return nil, err
 	}
-	out := map[string]redis.UniversalClient{}
-	for _, n := range names {
-		i := slices.IndexFunc(zs, func(z zones.Config) bool { return z.Name == n })
-		if i < 0 {
-			for _, r := range out {
-				_ = r.Close()
-			}
-			return nil, fmt.Errorf("-zones: zone %q has no zone file in -zone-dir/-zone-file", n)
-		}
-		r := zs[i].Redis
-		out[n] = redis.NewClient(&redis.Options{Addr: r.Addr, Password: r.Password, DB: r.DB})
+	if from == "" {
+		return nil, fmt.Errorf("-zone-dir DIR (or -zone-file FILE): the push prepares the version on every node of each zone through its Redis before promoting it, and no running `runbook up` left zone files in %s; -no-prepare promotes without (nodes compile at the switch)", upZoneDir(defaultData))
 	}
-	return out, nil
+	return zoneClients(zs, from, names)
 }
 
 // printPush says what a push did, per zone, with prepare and switch apart.
@@ -192,20 +170,67 @@ func pluginRollback(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("plugin rollback", flag.ExitOnError)
 	storeURL := fs.String("store", defaultStoreURL, "store: bolt:PATH or rethinkdb://USER:PASS@HOST:PORT/DB")
 	zoneList := fs.String("zones", "", "zones to roll back, comma-separated (default: every zone running the plugin)")
+	zoneDir := fs.String("zone-dir", "", "directory of zone files (*.yaml), to wait for every node of each zone to serve the previous version (default: the zone files of a running `runbook up` under ./data)")
+	zoneFile := fs.String("zone-file", "", "one zone file (instead of -zone-dir)")
+	switchTimeout := fs.Duration("switch-timeout", rollout.DefaultSwitchTimeout, "how long every live node has to report serving the previous version")
 	_ = fs.Parse(args)
 	if fs.NArg() != 1 {
-		return fmt.Errorf("usage: runbook plugin rollback [-zones a,b] [-store URL] NAME")
+		return fmt.Errorf("usage: runbook plugin rollback [-zones a,b] [-zone-dir DIR] [-store URL] NAME")
 	}
-	st, err := storeurl.Open(ctx, *storeURL)
+	o := rollout.RollbackOptions{Zones: splitList(*zoneList), Actor: cliActor(), SwitchTimeout: *switchTimeout}
+	zs, from, err := loadZoneFiles(*zoneDir, *zoneFile)
+	if err != nil {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	// Without zone files the rollback still happens (the nodes hold the
+	// previous version loaded); it is only not confirmed.
+	if from != "" {
+		// No -zones: every zone the files name (a zone running the plugin
+		// without a file is rolled back, not waited for).
+		if o.Redis, err = zoneClients(zs, from, o.Zones); err != nil {
+			return fmt.Errorf("rollback: %w", err)
+		}
+		defer func() {
+			for _, r := range o.Redis {
+				_ = r.Close()
+			}
+		}()
+	}
+	st, err := openPluginStore(ctx, *storeURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rolled, err := rollout.Rollback(ctx, st, fs.Arg(0), splitList(*zoneList), cliActor())
-	for _, r := range rolled {
-		fmt.Printf("%s: %s %s@%s -> %s@%s\n", r.Zone, fs.Arg(0), r.From.Version, short(r.From.SHA256), r.To.Version, short(r.To.SHA256))
-	}
+	rolled, err := rollout.RollbackWait(ctx, st, fs.Arg(0), o)
+	printRollback(stdout, fs.Arg(0), rolled)
 	return err
+}
+
+// printRollback says, per zone, what was rolled back and who switched.
+func printRollback(w io.Writer, name string, rolled []rollout.Rolled) {
+	for _, r := range rolled {
+		fmt.Fprintf(w, "zone %s: %s %s@%s -> %s@%s", r.Zone, name, r.From.Version, short(r.From.SHA256), r.To.Version, short(r.To.SHA256))
+		if !r.Waited {
+			fmt.Fprintf(w, "; not confirmed (no zone file for it: -zone-dir DIR to wait for its nodes)\n")
+			continue
+		}
+		var switched []string
+		for _, n := range r.Nodes {
+			if n.Switched > 0 {
+				switched = append(switched, fmt.Sprintf("%s %s", n.Node, round(n.Switched)))
+			} else {
+				switched = append(switched, n.Node+" not switched")
+			}
+		}
+		if r.Err == nil {
+			fmt.Fprintf(w, "; every node serving it %s after the rollback started", round(r.Switch))
+		}
+		fmt.Fprintf(w, " [%s]", strings.Join(switched, ", "))
+		if r.Err != nil {
+			fmt.Fprintf(w, "; error: %v", r.Err)
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // pluginExport writes plugins.lock (and the modules it names) from the

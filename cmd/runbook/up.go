@@ -56,6 +56,13 @@ func cmdUp(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// `plugin push|rollback` run in this directory find the zones' Redis
+	// here (only meaningful with a data dir of ./data, their default).
+	removeZoneFiles, err := writeUpZoneFiles(upZoneDir(*data), zs)
+	if err != nil {
+		return err
+	}
+	defer removeZoneFiles()
 
 	st, err := c.openStore(ctx)
 	if err != nil {

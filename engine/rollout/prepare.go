@@ -158,21 +158,17 @@ func switchedAll(ctx context.Context, e lock.Entry, o PushOptions, rep *Report) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serving := func(r pluginsync.Report) bool { return r.Serving == e.SHA256 }
-			nodes, pending, _, err := waitNodes(ctx, rdb, zones.KeysFor(zr.Zone), e, o.NodeTTL, o.SwitchTimeout, start, serving)
+			nodes, err := waitSwitched(ctx, rdb, zr.Zone, e, o.NodeTTL, o.SwitchTimeout, start)
 			zr.Switch = time.Since(start)
 			for _, n := range nodes {
 				if j := slices.IndexFunc(zr.Nodes, func(p NodeReport) bool { return p.Node == n.Node }); j >= 0 {
-					zr.Nodes[j].Switched = n.Ready
+					zr.Nodes[j].Switched = n.Switched
 				} else {
-					zr.Nodes = append(zr.Nodes, NodeReport{Node: n.Node, Switched: n.Ready})
+					zr.Nodes = append(zr.Nodes, n)
 				}
 			}
-			switch {
-			case err != nil:
-				zr.Err = fmt.Errorf("zone %s: waiting for nodes to switch: %w", zr.Zone, err)
-			case len(pending) > 0:
-				zr.Err = &NotSwitchedError{Zone: zr.Zone, Nodes: pending, Timeout: o.SwitchTimeout}
+			if err != nil {
+				zr.Err = err
 			}
 		}()
 	}
@@ -189,6 +185,25 @@ func switchedAll(ctx context.Context, e lock.Entry, o PushOptions, rep *Report) 
 		return fmt.Errorf("push %s@%s: %w", e.Name, e.Version, errors.Join(errs...))
 	}
 	return nil
+}
+
+// waitSwitched waits until every live node of zone reports serving e (a
+// promotion or a rollback), or timeout passes. It returns each live node
+// with when it switched (Switched, from start); the error names the zone
+// and the nodes that did not.
+func waitSwitched(ctx context.Context, rdb redis.UniversalClient, zone string, e lock.Entry, ttl, timeout time.Duration, start time.Time) ([]NodeReport, error) {
+	serving := func(r pluginsync.Report) bool { return r.Serving == e.SHA256 }
+	nodes, pending, _, err := waitNodes(ctx, rdb, zones.KeysFor(zone), e, ttl, timeout, start, serving)
+	for i := range nodes {
+		nodes[i].Switched, nodes[i].Ready = nodes[i].Ready, 0
+	}
+	switch {
+	case err != nil:
+		return nodes, fmt.Errorf("zone %s: waiting for nodes to switch: %w", zone, err)
+	case len(pending) > 0:
+		return nodes, &NotSwitchedError{Zone: zone, Nodes: pending, Timeout: timeout}
+	}
+	return nodes, nil
 }
 
 // waitNodes polls the zone until every live node satisfies ok, one

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -146,6 +147,72 @@ func prefixed(p string, xs []string) []string {
 type Rolled struct {
 	Zone     string
 	From, To store.PluginVersionRef
+	// Waited: RollbackWait had the zone's Redis and waited for its nodes
+	// (false: the switch was announced but not confirmed).
+	Waited bool
+	// Nodes are the zone's live nodes, each with when it reported serving
+	// To (Switched, zero when it did not), both from the start of the
+	// rollback; Switch is until the last of them.
+	Nodes  []NodeReport
+	Switch time.Duration
+	// Err is why the zone's switch is unconfirmed (nil when all switched).
+	Err error
+}
+
+// RollbackOptions for RollbackWait.
+type RollbackOptions struct {
+	// Zones to roll back; empty means every zone that runs the plugin.
+	Zones []string
+	Actor string
+	// Redis reaches each zone's Redis by zone name, to wait for its nodes;
+	// a zone without one is rolled back without waiting.
+	Redis map[string]redis.UniversalClient
+	// SwitchTimeout bounds waiting for every node to report serving the
+	// previous version (default DefaultSwitchTimeout).
+	SwitchTimeout time.Duration
+	// NodeTTL: a node whose last heartbeat is older is not waited for
+	// (default DefaultNodeTTL).
+	NodeTTL time.Duration
+}
+
+// RollbackWait is Rollback, then, like a push after promotion, it waits,
+// zones in parallel, for every live node of each rolled-back zone with a
+// Redis to report serving the previous version, filling each Rolled with
+// who switched and when. The rollback stands whatever the wait finds; the
+// error then names the zones and nodes that did not confirm.
+func RollbackWait(ctx context.Context, st store.Store, name string, o RollbackOptions) ([]Rolled, error) {
+	w := PushOptions{SwitchTimeout: o.SwitchTimeout, NodeTTL: o.NodeTTL}.withDefaults()
+	// Timed from before the store flips: a node may swap while Rollback
+	// is still auditing, and that is part of what the operator waits for.
+	start := time.Now()
+	rolled, err := Rollback(ctx, st, name, o.Zones, o.Actor)
+	var wg sync.WaitGroup
+	for i := range rolled {
+		r := &rolled[i]
+		rdb := o.Redis[r.Zone]
+		if rdb == nil {
+			continue
+		}
+		r.Waited = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := lock.Entry{Name: name, Version: r.To.Version, SHA256: r.To.SHA256}
+			r.Nodes, r.Err = waitSwitched(ctx, rdb, r.Zone, e, w.NodeTTL, w.SwitchTimeout, start)
+			r.Switch = time.Since(start)
+		}()
+	}
+	wg.Wait()
+	var unconfirmed []error
+	for _, r := range rolled {
+		if r.Err != nil {
+			unconfirmed = append(unconfirmed, r.Err)
+		}
+	}
+	if len(unconfirmed) > 0 {
+		err = errors.Join(err, fmt.Errorf("rollback %s: %w", name, errors.Join(unconfirmed...)))
+	}
+	return rolled, err
 }
 
 // Rollback returns name to its previous version in the zones named, or in

@@ -135,9 +135,44 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 	}
 
 	// Rollback after promote: v1 is still loaded, so it is a swap too.
-	_, err = rollout.Rollback(ctx, st, "http-status", []string{"z"}, "test")
-	must(t, err)
-	waitServing(t, h, r1.Entry.SHA256)
+	// RollbackWait returns once every live node serves v1, saying who
+	// switched; a node that heartbeats but never switches is named.
+	muteCtx, unmute := context.WithCancel(runCtx)
+	defer unmute()
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		for muteCtx.Err() == nil {
+			if now, err := rdb.Time(muteCtx).Result(); err == nil {
+				rdb.ZAdd(muteCtx, keys.PluginNodes(), redis.Z{Score: float64(now.UnixMilli()), Member: "mute-node"})
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	rolled, err := rollout.RollbackWait(ctx, st, "http-status", rollout.RollbackOptions{Zones: []string{"z"}, Actor: "test",
+		Redis: redisFor, SwitchTimeout: 2 * time.Second, NodeTTL: time.Second})
+	var notSwitched *rollout.NotSwitchedError
+	if !errors.As(err, &notSwitched) || !slices.Equal(notSwitched.Nodes, []string{"mute-node"}) || strings.Contains(err.Error(), "real-node") {
+		t.Fatalf("rollback with a mute node: %v, want NotSwitchedError naming mute-node only", err)
+	}
+	if len(rolled) != 1 || !rolled[0].Waited || rolled[0].To.SHA256 != r1.Entry.SHA256 {
+		t.Fatalf("rollback report: %+v", rolled)
+	}
+	var real rollout.NodeReport
+	for _, n := range rolled[0].Nodes {
+		if n.Node == "real-node" {
+			real = n
+		}
+	}
+	if real.Switched <= 0 || real.Switched > 2*time.Second {
+		t.Fatalf("rollback report does not say when real-node switched: %+v", rolled[0].Nodes)
+	}
+	t.Logf("rollback: real-node serving v1 %s after the rollback", real.Switched)
+	// Confirmed means serving, now, not eventually.
+	if _, d, _ := h.Current("http-status"); d != r1.Entry.SHA256 {
+		t.Fatalf("RollbackWait said real-node switched, but it serves %s", short(d))
+	}
 	if !strings.Contains(logs.String(), `msg="plugin version serving (was loaded)" zone=z component=pluginsync node=real-node plugin=http-status version=0.1.0`) {
 		t.Fatalf("the rollback was not a swap to the loaded v1:\n%s", tail(logs.String()))
 	}

@@ -2,112 +2,43 @@ package node_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
+	"github.com/runbookhq/runbook/cmd/runbook/internal/stack"
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/secret"
-	"github.com/runbookhq/runbook/engine/store/bolt"
-	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
-	"github.com/runbookhq/runbook/web"
-	"github.com/runbookhq/runbook/zones"
-	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
 func TestMain(m *testing.M) { hosttest.Main(m) }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func endpoint(t *testing.T) string { return fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)) }
-
-// stack is a whole Runbook in one process, on real Redis, ZeroMQ, bbolt
-// and wazero, like `runbook up`.
-type stack struct {
+// api drives a whole Runbook (package stack) through its HTTP API.
+type api struct {
 	base  string
 	token string
 	http  *http.Client
 }
 
-func startStack(t *testing.T) *stack {
+// startStack runs the whole Runbook with the plugins these tests use and
+// secrets sealed as in production.
+func startStack(t *testing.T) *api {
 	t.Helper()
-	rs := redistest.Start(t)
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	z := zones.Config{
-		Name:          "local",
-		Redis:         zones.RedisConfig{Addr: rs.Addr},
-		MonitorBroker: zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
-		ActionBroker:  zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
-	}
-	z.Normalize()
-	if err := z.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	login, err := web.Bootstrap(context.Background(), st, "admin@example.test")
-	if err != nil || login == nil {
-		t.Fatalf("bootstrap: %v %v", login, err)
-	}
 	box, err := secret.NewBox(bytes.Repeat([]byte{42}, secret.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status", "webhook", "slack"), Secrets: box})
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- node.Run(ctx, node.Options{
-			Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st,
-			Host: h, HTTPAddr: addr, Web: []web.Option{web.WithSecrets(box)},
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("node: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("node did not stop within 15s")
-		}
-	})
-	s := &stack{base: "http://" + addr, token: login.Token, http: &http.Client{Timeout: 5 * time.Second}}
-	waitFor(t, 10*time.Second, "web up", func() bool {
-		resp, err := s.http.Get(s.base + "/healthz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
-	return s
+	s := stack.Start(t, stack.Options{Plugins: []string{"http-status", "webhook", "slack"}, Secrets: box})
+	return &api{base: s.Base, token: s.Token, http: &http.Client{Timeout: 5 * time.Second}}
 }
 
-func (s *stack) do(t *testing.T, method, path string, body any, out any) int {
+func (s *api) do(t *testing.T, method, path string, body any, out any) int {
 	t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -132,18 +63,6 @@ func (s *stack) do(t *testing.T, method, path string, body any, out any) int {
 		t.Logf("%s %s → %d %s", method, path, resp.StatusCode, raw)
 	}
 	return resp.StatusCode
-}
-
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out after %s waiting for %s", within, what)
 }
 
 // The walking skeleton's promise: a monitor created through the API is
@@ -191,10 +110,10 @@ func TestMonitorFailsReactsAndRecovers(t *testing.T) {
 		s.do(t, "GET", "/api/v1/monitors/shop", nil, &m)
 		return m.Status
 	}
-	waitFor(t, 15*time.Second, "monitor healthy", func() bool { return status() == engine.StatusHealthy })
+	stack.WaitFor(t, 15*time.Second, "monitor healthy", func() bool { return status() == engine.StatusHealthy })
 
 	targetStatus.Store(500)
-	waitFor(t, 10*time.Second, "reaction to reach the receiver", func() bool {
+	stack.WaitFor(t, 10*time.Second, "reaction to reach the receiver", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(received) > 0
@@ -205,7 +124,7 @@ func TestMonitorFailsReactsAndRecovers(t *testing.T) {
 	if got["monitor_id"] != "shop" || got["status"] != "failed" || got["monitor_name"] != "Shop front" {
 		t.Errorf("webhook payload %v does not name the failed monitor", got)
 	}
-	waitFor(t, 10*time.Second, "monitor failed", func() bool { return status() == engine.StatusFailed })
+	stack.WaitFor(t, 10*time.Second, "monitor failed", func() bool { return status() == engine.StatusFailed })
 
 	var history []engine.Result
 	s.do(t, "GET", "/api/v1/monitors/shop/history", nil, &history)
@@ -236,7 +155,7 @@ func TestMonitorFailsReactsAndRecovers(t *testing.T) {
 		t.Errorf("want one healthy→failed event, got %+v", events)
 	}
 	var logs []engine.ReactionLog
-	waitFor(t, 5*time.Second, "reaction log", func() bool {
+	stack.WaitFor(t, 5*time.Second, "reaction log", func() bool {
 		s.do(t, "GET", "/api/v1/monitors/shop/reactionlogs", nil, &logs)
 		return len(logs) > 0
 	})
@@ -254,7 +173,7 @@ func TestMonitorFailsReactsAndRecovers(t *testing.T) {
 	}
 
 	targetStatus.Store(200)
-	waitFor(t, 10*time.Second, "monitor healthy again", func() bool { return status() == engine.StatusHealthy })
+	stack.WaitFor(t, 10*time.Second, "monitor healthy again", func() bool { return status() == engine.StatusHealthy })
 }
 
 // Bad input is refused with an error naming the field, and nothing is

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runbookhq/runbook/cmd/runbook/internal/stack"
 	"github.com/runbookhq/runbook/engine"
 )
 
@@ -49,7 +50,7 @@ func TestReactionSecretReachesOnlyThePlugin(t *testing.T) {
 	}, nil); code != 201 {
 		t.Fatalf("create monitor: %d", code)
 	}
-	waitFor(t, 20*time.Second, "slack webhook called", func() bool {
+	stack.WaitFor(t, 20*time.Second, "slack webhook called", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(paths) > 0

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
+	"github.com/runbookhq/runbook/cmd/runbook/internal/stack"
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store"
@@ -46,8 +47,8 @@ func TestStagedRolloutInOneProcess(t *testing.T) {
 		z := zones.Config{
 			Name:          name,
 			Redis:         zones.RedisConfig{Addr: redistest.Start(t).Addr},
-			MonitorBroker: zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
-			ActionBroker:  zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
+			MonitorBroker: zones.BrokerConfig{Frontend: stack.Endpoint(t), Backend: stack.Endpoint(t)},
+			ActionBroker:  zones.BrokerConfig{Frontend: stack.Endpoint(t), Backend: stack.Endpoint(t)},
 		}
 		z.Journal.FlushInterval = engine.Duration(100 * time.Millisecond)
 		z.Normalize()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,86 +17,18 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
-	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/cmd/runbook/internal/stack"
 	"github.com/runbookhq/runbook/host/hosttest"
-	"github.com/runbookhq/runbook/web"
-	"github.com/runbookhq/runbook/zones"
-	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
 func TestMain(m *testing.M) { hosttest.Main(m) }
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func endpoint(t *testing.T) string { return fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)) }
 
 // startStack runs every component in this process, as `runbook up` does,
 // and returns the web's base URL and the first admin's API token.
 func startStack(t *testing.T) (base, adminToken string) {
 	t.Helper()
-	rs := redistest.Start(t)
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	z := zones.Config{
-		Name:          "local",
-		Redis:         zones.RedisConfig{Addr: rs.Addr},
-		MonitorBroker: zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
-		ActionBroker:  zones.BrokerConfig{Frontend: endpoint(t), Backend: endpoint(t)},
-	}
-	z.Normalize()
-	if err := z.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	login, err := web.Bootstrap(context.Background(), st, "admin@example.test")
-	if err != nil || login == nil {
-		t.Fatalf("bootstrap: %v %v", login, err)
-	}
-	h := hosttest.New(t, "http-status", "webhook")
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- node.Run(ctx, node.Options{Roles: node.AllRoles, Zones: []zones.Config{z}, Store: st, Host: h, HTTPAddr: addr})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("node: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("node did not stop within 15s")
-		}
-	})
-	base = "http://" + addr
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, err := http.Get(base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("web did not come up")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return base, login.Token
+	s := stack.Start(t, stack.Options{Plugins: []string{"http-status", "webhook"}})
+	return s.Base, s.Token
 }
 
 // browser starts headless Chromium with a fresh profile.
