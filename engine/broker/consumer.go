@@ -144,6 +144,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	poller.Add(sock, zmq.POLLIN)
 	poller.Add(doneRx, zmq.POLLIN)
 	var backlog []Message
+	busyGauge, releasedGauge := mBusy.WithLabelValues(cfg.Name), mReleased.WithLabelValues(cfg.Name)
 	lastHeard, lastBeat := time.Now(), time.Now()
 	for ctx.Err() == nil {
 		polled, err := poller.Poll(Heartbeat / 4)
@@ -178,8 +179,8 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			}
 			break
 		}
-		mBusy.WithLabelValues(cfg.Name).Set(float64(len(slots)))
-		mReleased.WithLabelValues(cfg.Name).Set(float64(released.Load()))
+		busyGauge.Set(float64(len(slots)))
+		releasedGauge.Set(float64(released.Load()))
 		now := time.Now()
 		if now.Sub(lastBeat) >= Heartbeat {
 			lastBeat = now

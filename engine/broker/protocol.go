@@ -16,8 +16,10 @@ const (
 	// producer, JOBS packed jobs to a consumer, ACKS a consumer's packed
 	// DONE/FREE/END in the order they happened.
 	cmdBatch = "BATCH"
-	cmdJobs  = "JOBS"
-	cmdAcks  = "ACKS"
+	// BATCHU is a BATCH of urgent messages: they go ahead of the queue.
+	cmdBatchUrgent = "BATCHU"
+	cmdJobs        = "JOBS"
+	cmdAcks        = "ACKS"
 	// AGAIN asks a consumer the broker does not know (it restarted) to
 	// re-announce its free slots with READY.
 	cmdAgain = "AGAIN"
@@ -51,4 +53,8 @@ type Message struct {
 	// said DONE by then.
 	Deadline time.Time
 	Payload  []byte
+	// Urgent messages go ahead of those queued at the broker (a failed
+	// result: a reaction may be waiting on it). Order between messages of
+	// one kind is kept; an urgent one may overtake an ordinary one.
+	Urgent bool
 }
