@@ -35,9 +35,19 @@ const maxStepOne = 256
 func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pending) {
 	gets := make([]*redis.StringCmd, len(batch))
 	counters := make([]*redis.MapStringStringCmd, len(batch))
+	cached := make([]map[string]string, len(batch))
 	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, it := range batch {
 			gets[i] = p.Get(ctx, keys.Monitor(it.res.MonitorID))
+			// The counters we committed last are what Redis holds unless
+			// another actioner moved them, which the commit's condition
+			// catches (then they are re-read). A re-send of the result
+			// we committed last always reads: only Redis knows whether
+			// its reactions ran.
+			if v := a.counters.get(it.res.MonitorID); v != nil && v[fLast] != it.res.ID {
+				cached[i] = v
+				continue
+			}
 			counters[i] = p.HGetAll(ctx, keys.Counters(it.res.MonitorID))
 		}
 		return nil
@@ -57,7 +67,7 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 			it.drop = "unknown_monitor" // deleted since the check ran
 			continue
 		}
-		if gerr == nil {
+		if gerr == nil && cached[i] == nil {
 			gerr = counters[i].Err()
 		}
 		if gerr != nil {
@@ -79,7 +89,11 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 		}
 		todo = append(todo, it)
 		steps = append(steps, stepFor(it))
-		vals = append(vals, counters[i].Val())
+		if cached[i] != nil {
+			vals = append(vals, cached[i])
+		} else {
+			vals = append(vals, counters[i].Val())
+		}
 	}
 	for attempt := 0; len(todo) > 0; attempt++ {
 		if attempt == 20 {
@@ -158,9 +172,12 @@ func (a *Actioner) commit(ctx context.Context, keys zones.Keys, todo []*pending,
 			it.err = fmt.Errorf("applying result %s to counters: %w", it.res.ID, err)
 		case oks[k] == 0:
 			// Another result of this monitor committed since we read.
+			a.counters.forget(it.res.MonitorID)
 			retry = append(retry, it)
 			retrySteps = append(retrySteps, steps[i])
 			retryVals = append(retryVals, nil)
+		case it.out.fresh:
+			a.counters.put(it.res.MonitorID, committedCounters(it.res, it.out.next, steps[i].done))
 		}
 	}
 	return retry, retrySteps, retryVals
