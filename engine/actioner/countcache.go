@@ -1,8 +1,8 @@
 package actioner
 
 import (
-	"strconv"
 	"sync"
+	"time"
 
 	"github.com/runbookhq/runbook/engine"
 )
@@ -12,25 +12,27 @@ import (
 // instead of monitor and counters (one command, and a map to parse, less
 // per result). It is a guess, never trusted: the commit applies only if
 // the hash's "last" is still what the guess says, and a miss is re-read.
+// Entries are flat rows (one string besides constants), cheap for the
+// garbage collector to scan at 100,000 monitors.
 type countCache struct {
 	mu sync.Mutex
-	m  map[string]map[string]string
+	m  map[string]row
 }
 
-func (c *countCache) get(id string) map[string]string {
+func (c *countCache) get(id string) (row, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[id]
+	r, ok := c.m[id]
+	return r, ok
 }
 
-// put stores vals, which must not be changed afterwards (readers share it).
-func (c *countCache) put(id string, vals map[string]string) {
+func (c *countCache) put(id string, r row) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= maxMonCache {
-		c.m = make(map[string]map[string]string)
+		c.m = make(map[string]row)
 	}
-	c.m[id] = vals
+	c.m[id] = r
 }
 
 func (c *countCache) forget(id string) {
@@ -39,16 +41,11 @@ func (c *countCache) forget(id string) {
 	delete(c.m, id)
 }
 
-// committedCounters is the counters hash after res was applied with next
-// (the fields prepare writes).
-func committedCounters(res engine.Result, next engine.Counters, done bool) map[string]string {
-	d := "0"
-	if done {
-		d = "1"
+// committedRow is the counters hash after res was applied with next
+// (what prepare writes).
+func committedRow(res engine.Result, next engine.Counters, done bool) row {
+	if next.Since.UnixMilli() <= 0 {
+		next.Since = time.Time{} // as readCounters reads it back
 	}
-	return map[string]string{
-		fStatus: string(next.Status), fFail: strconv.Itoa(next.FailCount), fSuccess: strconv.Itoa(next.SuccessCount),
-		fSince: strconv.FormatInt(next.Since.UnixMilli(), 10), fLast: res.ID,
-		fLastAt: strconv.FormatInt(orderAt(res).UnixMilli(), 10), fLastDone: d,
-	}
+	return row{c: next, last: res.ID, lastAt: orderAt(res).UnixMilli(), done: done}
 }

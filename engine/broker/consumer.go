@@ -94,18 +94,12 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	var wg sync.WaitGroup
 	work := make(chan Message)
 	run := func(m Message) {
-		var freed, retry atomic.Bool
-		free := func() {
-			if released.Add(1) > int64(maxReleased) || !freed.CompareAndSwap(false, true) {
-				released.Add(-1)
-				return
-			}
-			<-slots
-			acks.add(ackFree, m.ID)
-		}
-		handler(context.WithValue(ctx, slotKey{}, &slotCtl{free: free, retry: func() { retry.Store(true) }}), m)
-		if retry.Load() {
-			if freed.Load() {
+		// One allocation per message: the context is the slot's control.
+		sc := &slotContext{Context: ctx, slotCtl: slotCtl{id: m.ID, released: &released, maxReleased: int64(maxReleased), slots: slots, acks: acks}}
+		handler(sc, m)
+		c := &sc.slotCtl
+		if c.retried.Load() {
+			if c.freed.Load() {
 				released.Add(-1)
 				acks.add(ackRetryEnd, m.ID)
 			} else {
@@ -114,7 +108,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			}
 			return
 		}
-		if freed.Load() {
+		if c.freed.Load() {
 			released.Add(-1)
 			acks.add(ackEnd, m.ID)
 			return

@@ -42,13 +42,14 @@ type Producer struct {
 	// Unfinished messages, by id. Callers wait while window of them are
 	// unfinished: a slow consumer side slows its producers instead of
 	// growing a queue.
-	pmu     sync.Mutex
-	room    *sync.Cond
-	pending map[string]*unfinished
-	closed  bool
-	window  int
-	resend  time.Duration
-	name    string
+	pmu      sync.Mutex
+	room     *sync.Cond
+	pending  map[string]*unfinished
+	closed   bool
+	reserved int // places in the window taken by senders, not yet in pending
+	window   int
+	resend   time.Duration
+	name     string
 
 	pendingGauge prometheus.Gauge
 
@@ -154,16 +155,19 @@ func (p *Producer) Send(m Message) error { return p.SendContext(context.Backgrou
 // first while the window is full, until ctx ends. m.Payload is kept until
 // m is finished: the caller must not reuse it.
 func (p *Producer) SendContext(ctx context.Context, m Message) error {
-	return p.groupSend(ctx, m, nil)
+	return p.groupSend(ctx, m, nil, nil)
 }
 
 // SendAndWait is SendContext, then waits until the broker reports m
 // finished (for a result: committed by an actioner), ctx ends or the
 // producer is closed. A worker holds its job until then, so a worker
 // that dies before its result is safe has its job run again elsewhere.
-func (p *Producer) SendAndWait(ctx context.Context, m Message) error {
+// inWindow, when not nil, runs once m has its place in the window (the
+// worker gives its slot back there: while the window is full it keeps it,
+// which is the back-pressure).
+func (p *Producer) SendAndWait(ctx context.Context, m Message, inWindow func()) error {
 	fin := make(chan struct{})
-	if err := p.groupSend(ctx, m, fin); err != nil {
+	if err := p.groupSend(ctx, m, fin, inWindow); err != nil {
 		return err
 	}
 	select {
@@ -176,9 +180,12 @@ func (p *Producer) SendAndWait(ctx context.Context, m Message) error {
 	}
 }
 
-func (p *Producer) groupSend(ctx context.Context, m Message, fin chan struct{}) error {
+func (p *Producer) groupSend(ctx context.Context, m Message, fin chan struct{}, inWindow func()) error {
 	if err := p.reserve(ctx, 1); err != nil {
 		return fmt.Errorf("sending %s: %w", m.ID, err)
+	}
+	if inWindow != nil {
+		inWindow()
 	}
 	ch := make(chan error, 1)
 	p.qmu.Lock()
@@ -229,7 +236,12 @@ func (p *Producer) SendBatchContext(ctx context.Context, msgs []Message) error {
 func (p *Producer) reserve(ctx context.Context, n int) error {
 	p.pmu.Lock()
 	defer p.pmu.Unlock()
-	full := func() bool { return !p.closed && ctx.Err() == nil && len(p.pending) > 0 && len(p.pending)+n > p.window }
+	// reserved counts places taken by senders whose messages are not yet
+	// in pending: without it, senders passing here at once all saw room.
+	full := func() bool {
+		used := len(p.pending) + p.reserved
+		return !p.closed && ctx.Err() == nil && used > 0 && used+n > p.window
+	}
 	if full() {
 		mProducerWaits.WithLabelValues(p.name).Inc()
 		start := time.Now()
@@ -250,6 +262,7 @@ func (p *Producer) reserve(ctx context.Context, n int) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("waiting for the window: %w", err)
 	}
+	p.reserved += n
 	return nil
 }
 
@@ -263,6 +276,7 @@ const maxBatchBytes = 1 << 20
 func (p *Producer) sendTracked(msgs []Message, fins []chan struct{}) error {
 	now := time.Now()
 	p.pmu.Lock()
+	p.reserved = max(p.reserved-len(msgs), 0)
 	for i, m := range msgs {
 		u := &unfinished{msg: m, first: now, sent: now}
 		if fins != nil {

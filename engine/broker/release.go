@@ -1,15 +1,50 @@
 package broker
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // slotCtl is what a handler's context carries: how to give the slot back
 // and how to ask for the message to be sent again.
 type slotCtl struct {
-	free  func()
-	retry func()
+	freed, retried atomic.Bool
+	id             string
+	released       *atomic.Int64 // handlers of the consumer that released their slot
+	maxReleased    int64
+	slots          chan struct{}
+	acks           *ackQueue
 }
 
+// free gives the slot back once, unless the consumer has as many
+// released handlers as it allows.
+func (c *slotCtl) free() {
+	if c.released.Add(1) > c.maxReleased || !c.freed.CompareAndSwap(false, true) {
+		c.released.Add(-1)
+		return
+	}
+	<-c.slots
+	c.acks.add(ackFree, c.id)
+}
+
+func (c *slotCtl) retry() { c.retried.Store(true) }
+
 type slotKey struct{}
+
+// slotContext is a handler's context: its parent plus the slot's control,
+// in one allocation (context.WithValue and closures were five per
+// message).
+type slotContext struct {
+	context.Context
+	slotCtl
+}
+
+func (c *slotContext) Value(key any) any {
+	if _, ok := key.(slotKey); ok {
+		return &c.slotCtl
+	}
+	return c.Context.Value(key)
+}
 
 // Release tells the consumer that the running handler no longer needs its
 // slot, though it has not finished: the broker may send another message at

@@ -24,7 +24,7 @@ type Sender interface {
 // WaitSender is a Sender that can also wait until the result is finished
 // (committed by an actioner): a *broker.Producer.
 type WaitSender interface {
-	SendAndWait(context.Context, broker.Message) error
+	SendAndWait(ctx context.Context, m broker.Message, inWindow func()) error
 }
 
 // Caller runs a plugin call: a *host.Host. It is an interface so a
@@ -45,10 +45,10 @@ type Worker struct {
 // Run consumes jobs from the monitor broker backend until ctx ends.
 func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error {
 	log := w.logger()
-	// A finished check gives its slot back (Release) while its job stays
-	// in flight until the result is committed; MaxReleased (16×slots)
-	// bounds those waits, so a worker has at most 17×concurrency results
-	// unfinished. Past that its slots stay busy and jobs wait at the
+	// A finished check gives its slot back (Release) once its result has
+	// a place in the results window, while its job stays in flight until
+	// the result is committed; the window and MaxReleased (16×slots)
+	// bound those waits. Past them slots stay busy and jobs wait at the
 	// monitor broker, before their check runs, instead of results
 	// queueing at the action broker after it (where a failure's reaction
 	// would wait behind the backlog).
@@ -135,8 +135,10 @@ func (w *Worker) send(ctx context.Context, res engine.Result) error {
 	// the healthy ones queued at the action broker.
 	m := broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: b, Urgent: res.Status != engine.StatusHealthy}
 	if ws, ok := w.Results.(WaitSender); ok {
-		broker.Release(ctx)
-		return ws.SendAndWait(ctx, m)
+		// The slot is given back once the result has its place in the
+		// window: while the action side is behind, slots stay busy and
+		// jobs wait at the monitor broker.
+		return ws.SendAndWait(ctx, m, func() { broker.Release(ctx) })
 	}
 	return w.Results.SendContext(ctx, m)
 }
