@@ -409,6 +409,13 @@ func (b *Broker) ack(c *consumer, verb byte, mid string) {
 		c.credit++
 		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
 			b.finished(mid)
+			// Released: its consumer is alive and waits on something slow
+			// by design (reactions; a worker's result being committed), and
+			// its death is caught by heartbeats. A deadline that passes
+			// meanwhile would only run it twice.
+			if d := time.Now().Add(ReleasedFor); f.msg.Deadline.Before(d) {
+				f.msg.Deadline = d
+			}
 		}
 		return
 	case ackRetry, ackRetryEnd:

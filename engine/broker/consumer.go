@@ -98,6 +98,9 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 		sc := &slotContext{Context: ctx, slotCtl: slotCtl{id: m.ID, released: &released, maxReleased: int64(maxReleased), slots: slots, acks: acks}}
 		handler(sc, m)
 		c := &sc.slotCtl
+		if c.detached.Load() {
+			return // its end func acks it
+		}
 		if c.retried.Load() {
 			if c.freed.Load() {
 				released.Add(-1)
@@ -194,7 +197,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	}
 	close(work)
 	wg.Wait()
-	close(acks.wake)
+	acks.close()
 	<-fwdDone
 	c.sendAcks(doneRx, acks)
 	return nil
@@ -250,22 +253,34 @@ func (c *consumerLoop) recvJobs() (out []Message, again bool) {
 // happened. Only the first ack after the loop took the queue wakes it, so
 // under load many acks cost one wake-up and one ACKS frame.
 type ackQueue struct {
-	mu   sync.Mutex
-	buf  []byte
-	wake chan struct{}
+	mu     sync.Mutex
+	buf    []byte
+	wake   chan struct{}
+	closed bool // the consumer stopped: a detached message ended late is dropped (the broker re-sends it)
 }
 
 func (q *ackQueue) add(verb byte, id string) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
+	}
 	first := len(q.buf) == 0
 	q.buf = appendAck(q.buf, verb, id)
-	q.mu.Unlock()
 	if first {
 		select {
 		case q.wake <- struct{}{}:
 		default: // a wake-up is already on its way
 		}
 	}
+}
+
+// close stops the wake-ups; acks added later are dropped.
+func (q *ackQueue) close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	close(q.wake)
 }
 
 func (q *ackQueue) take(into []byte) []byte {

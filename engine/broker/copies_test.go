@@ -168,3 +168,46 @@ func TestUrgentGoesAheadOfTheQueue(t *testing.T) {
 		t.Fatalf("handled in order %v, want u0 right after first", order)
 	}
 }
+
+// A detached handler returns at once with its slot given back; its
+// message stays in flight until the end func is called, and end(true)
+// has it sent again.
+func TestDetachedMessageEndsLater(t *testing.T) {
+	front, back, name := freeEndpoint(t), freeEndpoint(t), t.Name()
+	startAt(t, name, front, back)
+	p, err := NewProducer(front, WithName(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ends := make(chan func(bool), 4)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	consume(t, back, 1, func(ctx context.Context, m Message) {
+		mu.Lock()
+		seen[m.ID]++
+		mu.Unlock()
+		if m.ID == "d" {
+			end, ok := Detach(ctx)
+			if !ok {
+				t.Error("Detach refused in a handler with a free slot")
+				return
+			}
+			ends <- end
+		}
+	})
+	count := func(id string) int { mu.Lock(); defer mu.Unlock(); return seen[id] }
+	for _, id := range []string{"d", "x"} {
+		if err := p.Send(Message{ID: id, Deadline: time.Now().Add(time.Minute), Payload: []byte("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One slot: "x" runs only because "d" gave it back.
+	waitUntil(t, 5*time.Second, "x handled while d is detached", func() bool { return count("x") == 1 })
+	end := <-ends
+	end(true)  // not finished: send it again
+	end(false) // a second call is ignored
+	waitUntil(t, 5*time.Second, "d sent again", func() bool { return count("d") == 2 })
+	(<-ends)(false)
+	waitUntil(t, 5*time.Second, "both finished", func() bool { return p.Unfinished() == 0 })
+}

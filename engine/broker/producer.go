@@ -36,7 +36,7 @@ type Producer struct {
 	qmu      sync.Mutex
 	queue    []Message
 	waiters  []chan error
-	finishes []chan struct{} // per queued message: closed on its OK (nil: nobody waits)
+	finishes []func() // per queued message: called on its OK (nil: nobody waits)
 	flushing bool
 
 	// Unfinished messages, by id. Callers wait while window of them are
@@ -64,16 +64,16 @@ type unfinished struct {
 	// fin, and more, are closed when the broker reports the message
 	// finished (SendAndWait callers; more when the same id was sent
 	// again before its OK came).
-	fin  chan struct{}
-	more []chan struct{}
+	fin  func()
+	more []func()
 }
 
 func (u *unfinished) close() {
 	if u.fin != nil {
-		close(u.fin)
+		u.fin()
 	}
-	for _, c := range u.more {
-		close(c)
+	for _, f := range u.more {
+		f()
 	}
 }
 
@@ -167,7 +167,7 @@ func (p *Producer) SendContext(ctx context.Context, m Message) error {
 // which is the back-pressure).
 func (p *Producer) SendAndWait(ctx context.Context, m Message, inWindow func()) error {
 	fin := make(chan struct{})
-	if err := p.groupSend(ctx, m, fin, inWindow); err != nil {
+	if err := p.groupSend(ctx, m, func() { close(fin) }, inWindow); err != nil {
 		return err
 	}
 	select {
@@ -180,7 +180,15 @@ func (p *Producer) SendAndWait(ctx context.Context, m Message, inWindow func()) 
 	}
 }
 
-func (p *Producer) groupSend(ctx context.Context, m Message, fin chan struct{}, inWindow func()) error {
+// SendThen is SendContext, and calls finished (on the producer's reader
+// goroutine: it must be quick) once the broker reports m finished. It is
+// never called if the producer is closed first. inWindow is as for
+// SendAndWait.
+func (p *Producer) SendThen(ctx context.Context, m Message, inWindow, finished func()) error {
+	return p.groupSend(ctx, m, finished, inWindow)
+}
+
+func (p *Producer) groupSend(ctx context.Context, m Message, fin func(), inWindow func()) error {
 	if err := p.reserve(ctx, 1); err != nil {
 		return fmt.Errorf("sending %s: %w", m.ID, err)
 	}
@@ -273,7 +281,7 @@ const maxBatchBytes = 1 << 20
 // sendTracked records msgs as unfinished (so an OK cannot come before the
 // record), with fins[i] to close on msgs[i]'s OK when fins is not nil,
 // and writes them to the socket.
-func (p *Producer) sendTracked(msgs []Message, fins []chan struct{}) error {
+func (p *Producer) sendTracked(msgs []Message, fins []func()) error {
 	now := time.Now()
 	p.pmu.Lock()
 	p.reserved = max(p.reserved-len(msgs), 0)

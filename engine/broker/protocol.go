@@ -46,6 +46,10 @@ const (
 // before it is sent again: long enough not to spin on an outage.
 const RetryAfter = time.Second
 
+// ReleasedFor is the least a released message (FREE) stays in flight
+// before its deadline re-sends it.
+const ReleasedFor = time.Minute
+
 // Message is one unit of work moving through a broker.
 type Message struct {
 	ID string

@@ -21,10 +21,11 @@ type Sender interface {
 	SendContext(context.Context, broker.Message) error
 }
 
-// WaitSender is a Sender that can also wait until the result is finished
-// (committed by an actioner): a *broker.Producer.
-type WaitSender interface {
-	SendAndWait(ctx context.Context, m broker.Message, inWindow func()) error
+// ThenSender is a Sender that also reports when a result is finished
+// (committed by an actioner): a *broker.Producer. inWindow runs once the
+// result has its place in the window, finished when its OK comes.
+type ThenSender interface {
+	SendThen(ctx context.Context, m broker.Message, inWindow, finished func()) error
 }
 
 // Caller runs a plugin call: a *host.Host. It is an interface so a
@@ -134,11 +135,37 @@ func (w *Worker) send(ctx context.Context, res engine.Result) error {
 	// A result that is not healthy may fire a reaction: it goes ahead of
 	// the healthy ones queued at the action broker.
 	m := broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: b, Urgent: res.Status != engine.StatusHealthy}
-	if ws, ok := w.Results.(WaitSender); ok {
-		// The slot is given back once the result has its place in the
-		// window: while the action side is behind, slots stay busy and
-		// jobs wait at the monitor broker.
-		return ws.SendAndWait(ctx, m, func() { broker.Release(ctx) })
+	ts, ok := w.Results.(ThenSender)
+	if !ok {
+		return w.Results.SendContext(ctx, m)
 	}
-	return w.Results.SendContext(ctx, m)
+	// Once the result has its place in the window the slot is given back
+	// and the job detached: the handler returns, and the OK's callback
+	// ends the job (no goroutine parked per result). While the window is
+	// full, or the consumer has as many detached jobs as it allows, the
+	// slot stays busy and jobs wait at the monitor broker.
+	var end func(retry bool)
+	fin := make(chan struct{})
+	err = ts.SendThen(ctx, m, func() { end, _ = broker.Detach(ctx) }, func() {
+		if end != nil {
+			end(false)
+		} else {
+			close(fin)
+		}
+	})
+	switch {
+	case err != nil && end != nil:
+		end(true) // not sent: the job runs again
+		return nil
+	case err != nil:
+		return err
+	case end != nil:
+		return nil
+	}
+	select {
+	case <-fin:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for result %s to be committed: %w", res.ID, ctx.Err())
+	}
 }
