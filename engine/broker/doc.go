@@ -65,10 +65,11 @@
 // answered OK again rather than handed out twice.
 //
 // A producer's own crash loses what it had unfinished. A worker therefore
-// holds each job (its slot released, the job still in flight at the
-// monitor broker) until the action broker reports the job's result
-// finished (Producer.SendAndWait): a worker that dies before that has its
-// job re-sent to another one, which runs the check again.
+// holds each job (its slot released and the job detached, still in flight
+// at the monitor broker) until the action broker reports the job's result
+// finished (Detach, Producer.SendThen): a worker that dies before that has
+// its job re-sent to another one, which runs the check again. A released
+// message's deadline is at least ReleasedFor away.
 //
 // Urgent messages (a result that is not healthy) travel in BATCHU frames
 // and wait in a queue of their own, served first, so a failure's reaction
