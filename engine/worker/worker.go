@@ -155,8 +155,8 @@ func (w *Worker) send(ctx context.Context, res engine.Result) error {
 	})
 	switch {
 	case err != nil && end != nil:
-		end(true) // not sent: the job runs again
-		return nil
+		end(true) // not sent: the job runs again (the caller's Retry is moot once detached)
+		return err
 	case err != nil:
 		return err
 	case end != nil:
