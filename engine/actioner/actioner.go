@@ -36,6 +36,8 @@ type Actioner struct {
 	// group batches step one of concurrent results (set by Run).
 	group    *group
 	monitors monCache
+	counters countCache
+	metrics  *zoneMetrics
 }
 
 func (a *Actioner) init() {
@@ -47,6 +49,9 @@ func (a *Actioner) init() {
 	}
 	if a.Logger == nil {
 		a.Logger = slog.Default()
+	}
+	if a.metrics == nil {
+		a.metrics = newZoneMetrics(a.Zone)
 	}
 }
 
@@ -116,14 +121,14 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 		return nil
 	}
 	if out.fresh {
-		mResults.WithLabelValues(a.Zone, string(res.Status), string(res.Source)).Inc()
-		mDecideLatency.WithLabelValues(a.Zone).Observe(a.Now().Sub(res.FinishedAt).Seconds())
+		a.metrics.results(a.Zone, res.Status, res.Source).Inc()
+		a.metrics.decideLatency.Observe(a.Now().Sub(res.FinishedAt).Seconds())
 	}
 	if out.changed {
 		a.Logger.Info("monitor changed", "monitor", mon.ID, "from", out.prev.Status, "to", out.next.Status)
 	}
 	if out.progress == finished {
-		mHandle.WithLabelValues(a.Zone).Observe(time.Since(start).Seconds())
+		a.metrics.handle.Observe(time.Since(start).Seconds())
 		return nil
 	}
 	// Reactions may take their whole deadline: give the slot back so
@@ -138,6 +143,6 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 	if err := markDone.Run(ctx, a.Redis, []string{keys.Counters(mon.ID)}, res.ID).Err(); err != nil {
 		return fmt.Errorf("marking result %s done: %w", res.ID, err)
 	}
-	mHandle.WithLabelValues(a.Zone).Observe(time.Since(start).Seconds())
+	a.metrics.handle.Observe(time.Since(start).Seconds())
 	return nil
 }

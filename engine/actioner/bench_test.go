@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -221,11 +222,17 @@ func capacity(b *testing.B, checker worker.Caller) {
 	r.startBrokers()
 	r.startControl(1000)
 	if checker == nil {
-		r.startWorker(envInt("RUNBOOK_BENCH_WORKER_CONC", 64))
-	} else {
-		w := &worker.Worker{Zone: r.zone, Host: checker, Results: r.producer(r.action.front), Logger: r.log}
-		goStop(b, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, 64) })
+		checker = r.host
 	}
+	// RUNBOOK_BENCH_NOHOLD=1: the worker reports its job done once the
+	// result is sent (hides SendAndWait), to measure what holding jobs
+	// until their results are committed costs.
+	var results worker.Sender = r.producer(r.action.front)
+	if os.Getenv("RUNBOOK_BENCH_NOHOLD") != "" {
+		results = struct{ worker.Sender }{results}
+	}
+	w := &worker.Worker{Zone: r.zone, Host: checker, Results: results, Logger: r.log}
+	goStop(b, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, envInt("RUNBOOK_BENCH_WORKER_CONC", 64)) })
 	r.startActioner(envInt("RUNBOOK_BENCH_ACTIONER_CONC", 128))
 	r.startFlusher(time.Duration(envInt("RUNBOOK_BENCH_FLUSH_MS", 500))*time.Millisecond, envInt("RUNBOOK_BENCH_FLUSH_BATCH", 10000))
 
@@ -246,6 +253,19 @@ func capacity(b *testing.B, checker worker.Caller) {
 	var ru0, ru1 runtimeUsage
 	ru0.read()
 	rc0 := redisCPU(b, r.rdb)
+	// RUNBOOK_BENCH_CPUPROFILE=file: a CPU profile of the measured window
+	// only (-cpuprofile would mostly show the warm-up's backlog).
+	if f := os.Getenv("RUNBOOK_BENCH_CPUPROFILE"); f != "" {
+		out, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(out); err != nil {
+			b.Fatal(err)
+		}
+		defer out.Close()
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	r.failMonitors(b, failing, iv, "page")
 	time.Sleep(window)
@@ -263,8 +283,10 @@ func capacity(b *testing.B, checker worker.Caller) {
 	check := histOf(s1, "runbook_worker_check_seconds", zone).sub(histOf(s0, "runbook_worker_check_seconds", zone))
 	handle := histOf(s1, "runbook_actioner_handle_seconds", zone).sub(histOf(s0, "runbook_actioner_handle_seconds", zone))
 	round := histOf(s1, "runbook_control_round_seconds", zone).sub(histOf(s0, "runbook_control_round_seconds", zone))
-	b.Logf("check p50 %.2fms p99 %.2fms; actioner handle p50 %.2fms p99 %.2fms; control round p50 %.2fms p99 %.2fms",
-		check.quantile(.5)*1000, check.quantile(.99)*1000, handle.quantile(.5)*1000, handle.quantile(.99)*1000, round.quantile(.5)*1000, round.quantile(.99)*1000)
+	decide := histOf(s1, "runbook_actioner_result_to_decided_seconds", zone).sub(histOf(s0, "runbook_actioner_result_to_decided_seconds", zone))
+	b.Logf("check p50 %.2fms p99 %.2fms; actioner handle p50 %.2fms p99 %.2fms; control round p50 %.2fms p99 %.2fms; finished->decided p50 %.2fms p99 %.2fms",
+		check.quantile(.5)*1000, check.quantile(.99)*1000, handle.quantile(.5)*1000, handle.quantile(.99)*1000, round.quantile(.5)*1000, round.quantile(.99)*1000,
+		decide.quantile(.5)*1000, decide.quantile(.99)*1000)
 	backlog, _ := r.rdb.LLen(ctx, r.keys.BehindHistory()).Result()
 
 	b.ReportMetric(float64(monitors), "monitors")
@@ -278,6 +300,8 @@ func capacity(b *testing.B, checker worker.Caller) {
 	b.ReportMetric(react.quantile(0.5)*1000, "fail-to-react-p50-ms")
 	b.ReportMetric(react.quantile(0.99)*1000, "fail-to-react-p99-ms")
 	b.ReportMetric(react.total, "reactions")
+	b.ReportMetric(decide.quantile(0.5)*1000, "fin-to-decided-p50-ms")
+	b.ReportMetric(decide.quantile(0.99)*1000, "fin-to-decided-p99-ms")
 	b.ReportMetric(float64(mem1-mem0)/float64(monitors), "redis-B/monitor-config")
 	b.ReportMetric(float64(mem2-mem0)/float64(monitors), "redis-B/monitor-running")
 	b.ReportMetric((ru1.cpu-ru0.cpu).Seconds()/el, "cpu-cores-go")

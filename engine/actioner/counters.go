@@ -54,6 +54,19 @@ func orderAt(res engine.Result) time.Time {
 	return res.FinishedAt
 }
 
+// row is a monitor's counters hash, parsed.
+type row struct {
+	c      engine.Counters
+	last   string // id of the last result applied ("" = none)
+	lastAt int64  // its order time, unix ms
+	done   bool   // its reactions ran
+}
+
+func parseRow(vals map[string]string) row {
+	lastAt, _ := strconv.ParseInt(vals[fLastAt], 10, 64)
+	return row{c: readCounters(vals), last: vals[fLast], lastAt: lastAt, done: vals[fLastDone] == "1"}
+}
+
 func readCounters(vals map[string]string) engine.Counters {
 	f, _ := strconv.Atoi(vals[fFail])
 	s, _ := strconv.Atoi(vals[fSuccess])
@@ -130,15 +143,15 @@ if #evs > 0 then redis.call('RPUSH', KEYS[2], unpack(evs)) end
 return out
 `)
 
-// prepare folds res into the counters read (vals) and returns the
-// commit's arguments for it, or nil args when this result was applied
-// before (a re-send: nothing to write, out says how far it got).
-func prepare(res engine.Result, vals map[string]string, s step1) (applyOutcome, []any, error) {
-	out := applyOutcome{prev: readCounters(vals)}
-	if vals[fLast] == res.ID {
+// prepare folds res into the counters read (r) and returns the commit's
+// arguments for it, or nil args when this result was applied before (a
+// re-send: nothing to write, out says how far it got).
+func prepare(res engine.Result, r row, s step1) (applyOutcome, []any, error) {
+	out := applyOutcome{prev: r.c}
+	if r.last == res.ID {
 		out.next = out.prev
 		out.progress = applied
-		if vals[fLastDone] == "1" {
+		if r.done {
 			out.progress = finished
 		}
 		return out, nil, nil
@@ -147,9 +160,8 @@ func prepare(res engine.Result, vals map[string]string, s step1) (applyOutcome, 
 	if err != nil {
 		return out, nil, fmt.Errorf("applying result %s: encoding history row: %w", res.ID, err)
 	}
-	args := []any{vals[fLast], "apply", hist, "", "", 0, 0, 0}
-	lastAt, _ := strconv.ParseInt(vals[fLastAt], 10, 64)
-	if at := orderAt(res).UnixMilli(); vals[fLast] != "" && at < lastAt {
+	args := []any{r.last, "apply", hist, "", "", 0, 0, 0}
+	if at := orderAt(res).UnixMilli(); r.last != "" && at < r.lastAt {
 		out.next, out.progress, out.stale = out.prev, finished, true
 		args[1] = "history"
 		return out, args, nil

@@ -163,3 +163,61 @@ func counterValue(t testing.TB, name, label string) float64 {
 	}
 	return 0
 }
+
+// A worker killed (SIGKILL) after it sent its result but before the
+// result was committed, and the action broker that held the result gone
+// too (restarted): the worker's producer, which would have sent the
+// result again, died with it. The worker held its job until the result's
+// OK, so the monitor broker still has the job in flight, re-sends it to a
+// live worker once the dead one misses its heartbeats, and the slot's
+// result is applied and stored exactly once.
+func TestWorkerKilledBeforeItsResultWasSafe(t *testing.T) {
+	r := newRig(t, "z")
+	r.startBroker("monitor-z", r.monitor.front, r.monitor.back)
+	stopAction := r.startBroker("action-z", r.action.front, r.action.back)
+	r.startFlusher(50*time.Millisecond, 1000)
+	r.put(engine.Monitor{ID: "solo", Check: "fixed", Config: json.RawMessage(`{"status":"failed"}`), Interval: engine.Duration(time.Hour)})
+	received0 := counterValue(t, "runbook_broker_received_total", "action-z")
+	resent0 := counterValue(t, "runbook_broker_resent_total", "monitor-z")
+	kill := r.startChild(t, "worker")
+	time.Sleep(300 * time.Millisecond) // let the child announce itself
+
+	at := time.Now().Truncate(time.Second)
+	job := engine.Job{ID: engine.ResultID("solo", "z", at), MonitorID: "solo", Zone: "z", Check: "fixed",
+		Config: json.RawMessage(`{"status":"failed"}`), ScheduledAt: at, Timeout: engine.Duration(10 * time.Second)}
+	raw, _ := json.Marshal(job)
+	jobs := r.producer(r.monitor.front)
+	if err := jobs.Send(broker.Message{ID: job.ID, Deadline: time.Now().Add(time.Minute), Payload: raw}); err != nil {
+		t.Fatal(err)
+	}
+	// No actioner yet: the result waits at the action broker, unfinished.
+	waitFor(t, 30*time.Second, "the result at the action broker", func() bool {
+		return counterValue(t, "runbook_broker_received_total", "action-z")-received0 >= 1
+	})
+	kill()
+	stopAction() // and what it held is gone
+	r.startBroker("action-z", r.action.front, r.action.back)
+	r.startWorker(1)
+	r.startActioner(2)
+
+	waitFor(t, (broker.Liveness+15)*broker.Heartbeat, "the slot's result applied", func() bool {
+		return r.counters("solo")["last"] == job.ID
+	})
+	if resent := counterValue(t, "runbook_broker_resent_total", "monitor-z") - resent0; resent < 1 {
+		t.Errorf("monitor broker re-sent %v jobs, want at least 1", resent)
+	}
+	ctx := context.Background()
+	var hist []engine.Result
+	waitFor(t, 10*time.Second, "the result in the store", func() bool {
+		hist, _ = r.st.History(ctx, "solo", store0())
+		return len(hist) >= 1
+	})
+	time.Sleep(300 * time.Millisecond) // a second copy, if any, would land by now
+	hist, _ = r.st.History(ctx, "solo", store0())
+	if len(hist) != 1 || hist[0].ID != job.ID || hist[0].Status != engine.StatusFailed {
+		t.Fatalf("history %+v, want the one failed result %s", hist, job.ID)
+	}
+	if c := r.counters("solo"); c["failcount"] != "1" {
+		t.Errorf("failcount %q, want 1 (applied once)", c["failcount"])
+	}
+}

@@ -49,7 +49,7 @@ func (a *Actioner) commitLoop(ctx context.Context, keys zones.Keys, in <-chan *p
 				break more
 			}
 		}
-		mBatch.WithLabelValues(a.Zone).Observe(float64(len(batch)))
+		a.metrics.batch.Observe(float64(len(batch)))
 		// The batch is finished even if one handler's ctx ends: the
 		// results of the others are in it.
 		a.stepOne(context.WithoutCancel(ctx), keys, batch)

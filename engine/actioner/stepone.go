@@ -35,9 +35,20 @@ const maxStepOne = 256
 func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pending) {
 	gets := make([]*redis.StringCmd, len(batch))
 	counters := make([]*redis.MapStringStringCmd, len(batch))
+	cached := make([]bool, len(batch))
+	guess := make([]row, len(batch))
 	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, it := range batch {
 			gets[i] = p.Get(ctx, keys.Monitor(it.res.MonitorID))
+			// The counters we committed last are what Redis holds unless
+			// another actioner moved them, which the commit's condition
+			// catches (then they are re-read). A re-send of the result
+			// we committed last always reads: only Redis knows whether
+			// its reactions ran.
+			if r, ok := a.counters.get(it.res.MonitorID); ok && r.last != it.res.ID {
+				cached[i], guess[i] = true, r
+				continue
+			}
 			counters[i] = p.HGetAll(ctx, keys.Counters(it.res.MonitorID))
 		}
 		return nil
@@ -50,14 +61,14 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 	}
 	todo := make([]*pending, 0, len(batch))
 	steps := make([]step1, 0, len(batch))
-	vals := make([]map[string]string, 0, len(batch))
+	vals := make([]row, 0, len(batch))
 	for i, it := range batch {
 		raw, gerr := gets[i].Bytes()
 		if errors.Is(gerr, redis.Nil) {
 			it.drop = "unknown_monitor" // deleted since the check ran
 			continue
 		}
-		if gerr == nil {
+		if gerr == nil && !cached[i] {
 			gerr = counters[i].Err()
 		}
 		if gerr != nil {
@@ -79,7 +90,11 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 		}
 		todo = append(todo, it)
 		steps = append(steps, stepFor(it))
-		vals = append(vals, counters[i].Val())
+		if cached[i] {
+			vals = append(vals, guess[i])
+		} else {
+			vals = append(vals, parseRow(counters[i].Val()))
+		}
 	}
 	for attempt := 0; len(todo) > 0; attempt++ {
 		if attempt == 20 {
@@ -124,8 +139,8 @@ func stepFor(it *pending) step1 {
 
 // commit runs one commit script for every result of todo that needs a
 // write and returns those whose monitor moved since vals were read.
-func (a *Actioner) commit(ctx context.Context, keys zones.Keys, todo []*pending, steps []step1, vals []map[string]string) (
-	retry []*pending, retrySteps []step1, retryVals []map[string]string) {
+func (a *Actioner) commit(ctx context.Context, keys zones.Keys, todo []*pending, steps []step1, vals []row) (
+	retry []*pending, retrySteps []step1, retryVals []row) {
 	ckeys := []string{keys.BehindHistory(), keys.BehindEvents(), keys.Heartbeat(), keys.HeartbeatIntervals()}
 	args := []any{0}
 	var sent []int
@@ -158,16 +173,19 @@ func (a *Actioner) commit(ctx context.Context, keys zones.Keys, todo []*pending,
 			it.err = fmt.Errorf("applying result %s to counters: %w", it.res.ID, err)
 		case oks[k] == 0:
 			// Another result of this monitor committed since we read.
+			a.counters.forget(it.res.MonitorID)
 			retry = append(retry, it)
 			retrySteps = append(retrySteps, steps[i])
-			retryVals = append(retryVals, nil)
+			retryVals = append(retryVals, row{})
+		case it.out.fresh:
+			a.counters.put(it.res.MonitorID, committedRow(it.res, it.out.next, steps[i].done))
 		}
 	}
 	return retry, retrySteps, retryVals
 }
 
 // reread fetches the counters of todo again, in one round trip.
-func (a *Actioner) reread(ctx context.Context, keys zones.Keys, todo []*pending, vals []map[string]string) error {
+func (a *Actioner) reread(ctx context.Context, keys zones.Keys, todo []*pending, vals []row) error {
 	cmds := make([]*redis.MapStringStringCmd, len(todo))
 	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, it := range todo {
@@ -179,7 +197,7 @@ func (a *Actioner) reread(ctx context.Context, keys zones.Keys, todo []*pending,
 		return fmt.Errorf("applying results: re-reading counters: %w", err)
 	}
 	for i := range todo {
-		vals[i] = cmds[i].Val()
+		vals[i] = parseRow(cmds[i].Val())
 	}
 	return nil
 }

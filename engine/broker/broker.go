@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"strconv"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Config of one broker device.
@@ -27,11 +29,13 @@ type Broker struct {
 	cfg       Config
 	log       *slog.Logger
 	queue     *queue
+	urgent    *queue               // urgent messages, served before queue
 	consumers map[string]*consumer // by ROUTER identity
 	ready     []string             // consumers with credit, round robin
 	inflight  map[string]*flight   // by message id
 	back      *zmq.Socket
 	lastBeat  time.Time
+	lastScan  time.Time // of in-flight deadlines
 	dropped   int64
 	// dirty lists consumers with packed jobs waiting in their out buffer:
 	// everything dispatched in one loop turn goes to a consumer as one
@@ -47,12 +51,46 @@ type Broker struct {
 	oks     map[string][]byte
 	okDirty []string
 	okSent  time.Time
+	okCount int // ids in oks
+
+	// recent remembers messages finished lately, by a seeded 64-bit hash
+	// of their id (no pointers: the garbage collector does not scan it),
+	// oldest first in recentOrder: a copy its producer re-sent before the
+	// OK reached it is answered OK again instead of being run twice.
+	recent      map[uint64]struct{}
+	recentOrder []recentID
+	seed        maphash.Seed
+
+	// This broker's metric children, resolved once (not per message).
+	received, sent, done, resent, dropCount, retried, duplicates prometheus.Counter
+	queued, consumersGauge                                       prometheus.Gauge
 }
 
-// okEvery spaces OK frames to a producer: nothing waits on them but the
-// window and re-sends, and at a low rate one frame per message was a
-// libzmq wake-up on both sides per check.
-const okEvery = 25 * time.Millisecond
+type recentID struct {
+	h  uint64
+	at int64 // unix ns
+}
+
+// deadlineScan spaces the scans for in-flight messages past their
+// deadline.
+const deadlineScan = 100 * time.Millisecond
+
+// okEvery spaces OK frames to a producer: at a low rate one frame per
+// message was a libzmq wake-up on both sides per check. Under load a
+// frame goes as soon as okBatch ids wait: workers hold their jobs until
+// their results' OK, so a late OK is slots and memory held.
+const (
+	okEvery = 25 * time.Millisecond
+	okBatch = 256
+)
+
+// A finished message is remembered for recentFor, and at most recentMax
+// of them: copies come from producers' re-send rounds that crossed the
+// OK, moments after it.
+const (
+	recentFor = 5 * time.Second
+	recentMax = 200_000
+)
 
 type consumer struct {
 	id       string
@@ -78,14 +116,21 @@ func New(cfg Config) (*Broker, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	n := cfg.Name
 	return &Broker{
+		received: mReceived.WithLabelValues(n), sent: mSent.WithLabelValues(n), done: mDone.WithLabelValues(n),
+		resent: mResent.WithLabelValues(n), dropCount: mDropped.WithLabelValues(n), retried: mRetried.WithLabelValues(n),
+		duplicates: mDuplicates.WithLabelValues(n), queued: mQueued.WithLabelValues(n), consumersGauge: mConsumers.WithLabelValues(n),
 		cfg:       cfg,
 		log:       cfg.Logger.With("broker", cfg.Name),
 		queue:     newQueue(cfg.QueueLimit),
+		urgent:    newQueue(cfg.QueueLimit),
 		consumers: map[string]*consumer{},
 		inflight:  map[string]*flight{},
 		owners:    map[string]string{},
 		oks:       map[string][]byte{},
+		recent:    map[uint64]struct{}{},
+		seed:      maphash.MakeSeed(),
 	}, nil
 }
 
@@ -137,7 +182,7 @@ func (b *Broker) Run(ctx context.Context) error {
 		}
 		b.housekeep(time.Now())
 		b.flushOut()
-		if len(b.okDirty) > 0 && time.Since(b.okSent) >= okEvery {
+		if len(b.okDirty) > 0 && (b.okCount >= okBatch || time.Since(b.okSent) >= okEvery) {
 			b.flushOKs()
 		}
 	}
@@ -173,8 +218,9 @@ func (b *Broker) drainFrontend(front *zmq.Socket) {
 		owner := ownerOf(parts[0])
 		parts = parts[1:]
 		switch {
-		case len(parts) == 2 && string(parts[0]) == cmdBatch:
-			if err := unpackMessages(parts[1], func(m Message) { b.accept(m, owner) }); err != nil {
+		case len(parts) == 2 && (string(parts[0]) == cmdBatch || string(parts[0]) == cmdBatchUrgent):
+			urgent := string(parts[0]) == cmdBatchUrgent
+			if err := unpackMessages(parts[1], func(m Message) { m.Urgent = urgent; b.accept(m, owner) }); err != nil {
 				b.log.Warn("dropping the rest of a malformed batch", "err", err)
 			}
 		case len(parts) == 3:
@@ -200,22 +246,38 @@ func ownerOf(id []byte) string {
 }
 
 // accept dispatches m at once or queues it, dropping (counted) when the
-// queue is full. A copy of a message we hold is ignored: its producer
-// re-sent it because the OK is slow, and will get it when it comes.
+// queue is full. A copy of a message we hold (queued, or in flight even
+// after its consumer released the slot) is ignored: its producer re-sent
+// it because the OK is slow, and will get it when it comes. A copy of one
+// finished lately is answered OK again.
 func (b *Broker) accept(m Message, owner string) {
 	if owner != "" {
 		if _, held := b.owners[m.ID]; held {
 			b.owners[m.ID] = owner
-			mDuplicates.WithLabelValues(b.cfg.Name).Inc()
+			b.duplicates.Inc()
+			return
+		}
+		if _, flying := b.inflight[m.ID]; flying {
+			b.duplicates.Inc()
+			if b.finishedLately(m.ID) {
+				b.owners[m.ID] = owner
+				b.finished(m.ID) // released (FREE) before: its OK again
+			}
+			return
+		}
+		if b.finishedLately(m.ID) {
+			b.duplicates.Inc()
+			b.owners[m.ID] = owner
+			b.finished(m.ID)
 			return
 		}
 		b.owners[m.ID] = owner
 	}
-	mReceived.WithLabelValues(b.cfg.Name).Inc()
-	if !b.dispatch(m) && !b.queue.Push(m) {
+	b.received.Inc()
+	if !b.dispatch(m) && !b.queueFor(m).Push(m) {
 		delete(b.owners, m.ID) // its producer sends it again later
 		b.dropped++
-		mDropped.WithLabelValues(b.cfg.Name).Inc()
+		b.dropCount.Inc()
 		if b.dropped%1000 == 1 { // one line per burst, not one per message
 			b.log.Warn("queue full, dropping messages", "id", m.ID, "limit", b.cfg.QueueLimit, "dropped_total", b.dropped)
 		}
@@ -233,12 +295,43 @@ func (b *Broker) finished(mid string) {
 		b.okDirty = append(b.okDirty, owner)
 	}
 	b.oks[owner] = appendID(b.oks[owner], mid)
+	b.okCount++
+	h := maphash.String(b.seed, mid)
+	if _, ok := b.recent[h]; !ok {
+		b.recent[h] = struct{}{}
+		b.recentOrder = append(b.recentOrder, recentID{h: h, at: time.Now().UnixNano()})
+	}
+}
+
+// finishedLately says whether mid was finished within recentFor. Two ids
+// sharing a 64-bit hash within that window are too unlikely to matter.
+func (b *Broker) finishedLately(mid string) bool {
+	_, ok := b.recent[maphash.String(b.seed, mid)]
+	return ok
+}
+
+// forgetRecent drops what was finished longer than recentFor ago, or
+// past recentMax.
+func (b *Broker) forgetRecent(now time.Time) {
+	n := 0
+	cut := now.Add(-recentFor).UnixNano()
+	for n < len(b.recentOrder) && (len(b.recentOrder)-n > recentMax || b.recentOrder[n].at < cut) {
+		delete(b.recent, b.recentOrder[n].h)
+		n++
+	}
+	if n > 0 {
+		b.recentOrder = b.recentOrder[n:]
+		if cap(b.recentOrder) > 2*recentMax && len(b.recentOrder) < recentMax/2 {
+			b.recentOrder = append([]recentID(nil), b.recentOrder...)
+		}
+	}
 }
 
 // flushOKs sends each producer the ids finished since the last call. A
 // producer that is gone misses them, which is harmless: it is gone.
 func (b *Broker) flushOKs() {
 	b.okSent = time.Now()
+	b.okCount = 0
 	for _, owner := range b.okDirty {
 		if ids := b.oks[owner]; len(ids) > 0 {
 			_, _ = b.front.SendMessage(owner, cmdOK, ids)
@@ -316,6 +409,13 @@ func (b *Broker) ack(c *consumer, verb byte, mid string) {
 		c.credit++
 		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
 			b.finished(mid)
+			// Released: its consumer is alive and waits on something slow
+			// by design (reactions; a worker's result being committed), and
+			// its death is caught by heartbeats. A deadline that passes
+			// meanwhile would only run it twice.
+			if d := time.Now().Add(ReleasedFor); f.msg.Deadline.Before(d) {
+				f.msg.Deadline = d
+			}
 		}
 		return
 	case ackRetry, ackRetryEnd:
@@ -324,13 +424,13 @@ func (b *Broker) ack(c *consumer, verb byte, mid string) {
 		}
 		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
 			f.msg.Deadline = time.Now().Add(RetryAfter)
-			mRetried.WithLabelValues(b.cfg.Name).Inc()
+			b.retried.Inc()
 		}
 		return
 	case ackDone, ackEnd:
 		if f, ok := b.inflight[mid]; ok && f.consumer == c.id {
 			delete(b.inflight, mid)
-			mDone.WithLabelValues(b.cfg.Name).Inc()
+			b.done.Inc()
 			b.finished(mid)
 		}
 		if verb == ackDone {
@@ -339,16 +439,28 @@ func (b *Broker) ack(c *consumer, verb byte, mid string) {
 	}
 }
 
-// pump hands queued messages to consumers with free slots.
+// queueFor is where m waits for a slot: urgent messages have their own
+// queue, served first.
+func (b *Broker) queueFor(m Message) *queue {
+	if m.Urgent {
+		return b.urgent
+	}
+	return b.queue
+}
+
+// pump hands queued messages to consumers with free slots, urgent ones
+// first.
 func (b *Broker) pump() {
-	for b.queue.Len() > 0 {
-		m, _ := b.queue.Pop()
-		if !b.dispatch(m) {
-			b.queue.PushFront(m)
-			break
+	for _, q := range [2]*queue{b.urgent, b.queue} {
+		for q.Len() > 0 {
+			m, _ := q.Pop()
+			if !b.dispatch(m) {
+				q.PushFront(m)
+				break
+			}
 		}
 	}
-	mQueued.WithLabelValues(b.cfg.Name).Set(float64(b.queue.Len()))
+	b.queued.Set(float64(b.queue.Len() + b.urgent.Len()))
 }
 
 // dispatch sends m to the next consumer with credit; false if none has any.
@@ -375,7 +487,7 @@ func (b *Broker) dispatch(m Message) bool {
 			c.queued = false
 		}
 		b.inflight[m.ID] = &flight{msg: m, consumer: id}
-		mSent.WithLabelValues(b.cfg.Name).Inc()
+		b.sent.Inc()
 		return true
 	}
 	return false
@@ -417,13 +529,20 @@ func (b *Broker) housekeep(now time.Time) {
 			b.forget(id, "missed heartbeats")
 		}
 	}
-	for mid, f := range b.inflight {
-		if now.After(f.msg.Deadline) {
-			delete(b.inflight, mid)
-			b.requeue(f.msg, "deadline passed")
+	// Deadlines are seconds long: scanning every in-flight message each
+	// loop turn (thousands a second under load, with workers holding
+	// their jobs until the result is safe) cost more than the messages.
+	if now.Sub(b.lastScan) >= deadlineScan {
+		b.lastScan = now
+		for mid, f := range b.inflight {
+			if now.After(f.msg.Deadline) {
+				delete(b.inflight, mid)
+				b.requeue(f.msg, "deadline passed")
+			}
 		}
 	}
-	mConsumers.WithLabelValues(b.cfg.Name).Set(float64(len(b.consumers)))
+	b.forgetRecent(now)
+	b.consumersGauge.Set(float64(len(b.consumers)))
 	b.pump()
 }
 
@@ -446,10 +565,10 @@ func (b *Broker) forget(id, why string) {
 // requeue gives a message one more deadline, so a job that keeps killing
 // its consumers is not re-sent in a tight loop.
 func (b *Broker) requeue(m Message, why string) {
-	mResent.WithLabelValues(b.cfg.Name).Inc()
+	b.resent.Inc()
 	b.log.Info("re-sending message", "id", m.ID, "reason", why)
 	m.Deadline = time.Now().Add(2 * Liveness * Heartbeat)
-	b.queue.PushFront(m)
+	b.queueFor(m).PushFront(m)
 }
 
 func shortID(id string) string {

@@ -142,6 +142,7 @@ func TestDeliversEachMessageOnceAcrossConsumers(t *testing.T) {
 // it: once it misses its heartbeats the job goes to a live consumer.
 func TestJobOfDeadConsumerIsResent(t *testing.T) {
 	r := startBroker(t, 1000)
+	resent0 := testutil.ToFloat64(mResent.WithLabelValues(r.name)) // -count>1 runs share the counter
 	// A raw peer that asks for one job, takes it and vanishes.
 	dead, err := zmq.NewSocket(zmq.DEALER)
 	if err != nil {
@@ -171,7 +172,7 @@ func TestJobOfDeadConsumerIsResent(t *testing.T) {
 	c := newCollector()
 	consume(t, r.back, 1, c.handler("live", 0))
 	c.wait(t, 1, (Liveness+3)*Heartbeat)
-	if got := testutil.ToFloat64(mResent.WithLabelValues(r.name)); got != 1 {
+	if got := testutil.ToFloat64(mResent.WithLabelValues(r.name)) - resent0; got != 1 {
 		t.Errorf("resent counter = %v, want 1", got)
 	}
 }
@@ -180,12 +181,13 @@ func TestJobOfDeadConsumerIsResent(t *testing.T) {
 // instead of growing; what it kept is delivered once a consumer comes.
 func TestBoundedQueueCountsDrops(t *testing.T) {
 	r := startBroker(t, 10)
+	dropped0 := testutil.ToFloat64(mDropped.WithLabelValues(r.name)) // -count>1 runs share the counter
 	r.send(t, 25, time.Minute)
 	deadline := time.Now().Add(5 * time.Second)
-	for testutil.ToFloat64(mDropped.WithLabelValues(r.name)) < 15 && time.Now().Before(deadline) {
+	for testutil.ToFloat64(mDropped.WithLabelValues(r.name))-dropped0 < 15 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if got := testutil.ToFloat64(mDropped.WithLabelValues(r.name)); got != 15 {
+	if got := testutil.ToFloat64(mDropped.WithLabelValues(r.name)) - dropped0; got != 15 {
 		t.Fatalf("dropped = %v, want 15", got)
 	}
 	c := newCollector()
@@ -229,6 +231,9 @@ func TestConsumerNeverExceedsConcurrency(t *testing.T) {
 // one slot, a handler blocked after Release does not stop the others.
 func TestReleaseFreesSlotKeepsMessageInFlight(t *testing.T) {
 	r := startBroker(t, 1000)
+	// Counters are process-wide: with -count>1 this test's name labels
+	// every run, so only what this run adds counts.
+	done0 := testutil.ToFloat64(mDone.WithLabelValues(r.name))
 	c := newCollector()
 	unblock := make(chan struct{})
 	consume(t, r.back, 1, func(ctx context.Context, m Message) {
@@ -251,10 +256,10 @@ func TestReleaseFreesSlotKeepsMessageInFlight(t *testing.T) {
 	close(unblock)
 	c.wait(t, 1, 5*time.Second)
 	deadline := time.Now().Add(5 * time.Second)
-	for testutil.ToFloat64(mDone.WithLabelValues(r.name)) < 21 && time.Now().Before(deadline) {
+	for testutil.ToFloat64(mDone.WithLabelValues(r.name))-done0 < 21 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if got := testutil.ToFloat64(mDone.WithLabelValues(r.name)); got != 21 {
+	if got := testutil.ToFloat64(mDone.WithLabelValues(r.name)) - done0; got != 21 {
 		t.Fatalf("done = %v, want 21", got)
 	}
 }

@@ -94,18 +94,15 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	var wg sync.WaitGroup
 	work := make(chan Message)
 	run := func(m Message) {
-		var freed, retry atomic.Bool
-		free := func() {
-			if released.Add(1) > int64(maxReleased) || !freed.CompareAndSwap(false, true) {
-				released.Add(-1)
-				return
-			}
-			<-slots
-			acks.add(ackFree, m.ID)
+		// One allocation per message: the context is the slot's control.
+		sc := &slotContext{Context: ctx, slotCtl: slotCtl{id: m.ID, released: &released, maxReleased: int64(maxReleased), slots: slots, acks: acks}}
+		handler(sc, m)
+		c := &sc.slotCtl
+		if c.detached.Load() {
+			return // its end func acks it
 		}
-		handler(context.WithValue(ctx, slotKey{}, &slotCtl{free: free, retry: func() { retry.Store(true) }}), m)
-		if retry.Load() {
-			if freed.Load() {
+		if c.retried.Load() {
+			if c.freed.Load() {
 				released.Add(-1)
 				acks.add(ackRetryEnd, m.ID)
 			} else {
@@ -114,7 +111,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			}
 			return
 		}
-		if freed.Load() {
+		if c.freed.Load() {
 			released.Add(-1)
 			acks.add(ackEnd, m.ID)
 			return
@@ -144,6 +141,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	poller.Add(sock, zmq.POLLIN)
 	poller.Add(doneRx, zmq.POLLIN)
 	var backlog []Message
+	busyGauge, releasedGauge := mBusy.WithLabelValues(cfg.Name), mReleased.WithLabelValues(cfg.Name)
 	lastHeard, lastBeat := time.Now(), time.Now()
 	for ctx.Err() == nil {
 		polled, err := poller.Poll(Heartbeat / 4)
@@ -178,8 +176,8 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			}
 			break
 		}
-		mBusy.WithLabelValues(cfg.Name).Set(float64(len(slots)))
-		mReleased.WithLabelValues(cfg.Name).Set(float64(released.Load()))
+		busyGauge.Set(float64(len(slots)))
+		releasedGauge.Set(float64(released.Load()))
 		now := time.Now()
 		if now.Sub(lastBeat) >= Heartbeat {
 			lastBeat = now
@@ -199,7 +197,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	}
 	close(work)
 	wg.Wait()
-	close(acks.wake)
+	acks.close()
 	<-fwdDone
 	c.sendAcks(doneRx, acks)
 	return nil
@@ -255,22 +253,34 @@ func (c *consumerLoop) recvJobs() (out []Message, again bool) {
 // happened. Only the first ack after the loop took the queue wakes it, so
 // under load many acks cost one wake-up and one ACKS frame.
 type ackQueue struct {
-	mu   sync.Mutex
-	buf  []byte
-	wake chan struct{}
+	mu     sync.Mutex
+	buf    []byte
+	wake   chan struct{}
+	closed bool // the consumer stopped: a detached message ended late is dropped (the broker re-sends it)
 }
 
 func (q *ackQueue) add(verb byte, id string) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
+	}
 	first := len(q.buf) == 0
 	q.buf = appendAck(q.buf, verb, id)
-	q.mu.Unlock()
 	if first {
 		select {
 		case q.wake <- struct{}{}:
 		default: // a wake-up is already on its way
 		}
 	}
+}
+
+// close stops the wake-ups; acks added later are dropped.
+func (q *ackQueue) close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	close(q.wake)
 }
 
 func (q *ackQueue) take(into []byte) []byte {

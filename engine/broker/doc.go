@@ -60,7 +60,18 @@
 // re-announce after Liveness silent beats) and get work at once; a
 // message they were running may run twice (once finished for the old
 // broker, once re-sent by its producer), which the actioner's apply step
-// recognises (at least once, applied once). Only a producer's own crash
-// loses what it had unfinished: for a worker that is the results of checks
-// it ran and had not seen finished.
+// recognises (at least once, applied once). A copy that reaches a broker
+// which finished the message moments ago (the re-send crossed the OK) is
+// answered OK again rather than handed out twice.
+//
+// A producer's own crash loses what it had unfinished. A worker therefore
+// holds each job (its slot released and the job detached, still in flight
+// at the monitor broker) until the action broker reports the job's result
+// finished (Detach, Producer.SendThen): a worker that dies before that has
+// its job re-sent to another one, which runs the check again. A released
+// message's deadline is at least ReleasedFor away.
+//
+// Urgent messages (a result that is not healthy) travel in BATCHU frames
+// and wait in a queue of their own, served first, so a failure's reaction
+// does not wait behind a backlog of healthy results.
 package broker

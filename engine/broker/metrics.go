@@ -56,7 +56,7 @@ var (
 		Help: "Messages a consumer gave back unfinished (Retry), sent again after RetryAfter."}, []string{"broker"})
 	mDuplicates = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "runbook", Subsystem: "broker", Name: "duplicates_total",
-		Help: "Re-sent messages ignored because the broker still held them."}, []string{"broker"})
+		Help: "Re-sent copies ignored because the broker still held the message, or had finished it lately (answered OK again)."}, []string{"broker"})
 )
 
 func init() {

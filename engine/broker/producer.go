@@ -11,6 +11,7 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Producer pushes messages to a broker's frontend and keeps each until the
@@ -35,26 +36,45 @@ type Producer struct {
 	qmu      sync.Mutex
 	queue    []Message
 	waiters  []chan error
+	finishes []func() // per queued message: called on its OK (nil: nobody waits)
 	flushing bool
 
 	// Unfinished messages, by id. Callers wait while window of them are
 	// unfinished: a slow consumer side slows its producers instead of
 	// growing a queue.
-	pmu     sync.Mutex
-	room    *sync.Cond
-	pending map[string]*unfinished
-	closed  bool
-	window  int
-	resend  time.Duration
-	name    string
+	pmu      sync.Mutex
+	room     *sync.Cond
+	pending  map[string]*unfinished
+	closed   bool
+	reserved int // places in the window taken by senders, not yet in pending
+	window   int
+	resend   time.Duration
+	name     string
+
+	pendingGauge prometheus.Gauge
 
 	acks       *zmq.Socket
 	readerDone chan struct{}
+	closing    chan struct{} // closed by Close: nothing more will be finished
 }
 
 type unfinished struct {
 	msg         Message
 	first, sent time.Time
+	// fin, and more, are closed when the broker reports the message
+	// finished (SendAndWait callers; more when the same id was sent
+	// again before its OK came).
+	fin  func()
+	more []func()
+}
+
+func (u *unfinished) close() {
+	if u.fin != nil {
+		u.fin()
+	}
+	for _, f := range u.more {
+		f()
+	}
 }
 
 // ProducerOption tunes a Producer.
@@ -83,11 +103,12 @@ var ErrProducerClosed = errors.New("producer closed")
 // when it went away is re-sent, so a broker restart loses nothing.
 func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
 	p := &Producer{pending: map[string]*unfinished{}, window: 10_000, resend: 5 * time.Second, name: "producer",
-		readerDone: make(chan struct{})}
+		readerDone: make(chan struct{}), closing: make(chan struct{})}
 	for _, o := range opts {
 		o(p)
 	}
 	p.room = sync.NewCond(&p.pmu)
+	p.pendingGauge = mProducerPending.WithLabelValues(p.name)
 	token := make([]byte, 12)
 	_, _ = rand.Read(token)
 	id := hex.EncodeToString(token)
@@ -134,23 +155,61 @@ func (p *Producer) Send(m Message) error { return p.SendContext(context.Backgrou
 // first while the window is full, until ctx ends. m.Payload is kept until
 // m is finished: the caller must not reuse it.
 func (p *Producer) SendContext(ctx context.Context, m Message) error {
+	return p.groupSend(ctx, m, nil, nil)
+}
+
+// SendAndWait is SendContext, then waits until the broker reports m
+// finished (for a result: committed by an actioner), ctx ends or the
+// producer is closed. A worker holds its job until then, so a worker
+// that dies before its result is safe has its job run again elsewhere.
+// inWindow, when not nil, runs once m has its place in the window (the
+// worker gives its slot back there: while the window is full it keeps it,
+// which is the back-pressure).
+func (p *Producer) SendAndWait(ctx context.Context, m Message, inWindow func()) error {
+	fin := make(chan struct{})
+	if err := p.groupSend(ctx, m, func() { close(fin) }, inWindow); err != nil {
+		return err
+	}
+	select {
+	case <-fin:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for %s to be finished: %w", m.ID, ctx.Err())
+	case <-p.closing:
+		return fmt.Errorf("waiting for %s to be finished: %w", m.ID, ErrProducerClosed)
+	}
+}
+
+// SendThen is SendContext, and calls finished (on the producer's reader
+// goroutine: it must be quick) once the broker reports m finished. It is
+// never called if the producer is closed first. inWindow is as for
+// SendAndWait.
+func (p *Producer) SendThen(ctx context.Context, m Message, inWindow, finished func()) error {
+	return p.groupSend(ctx, m, finished, inWindow)
+}
+
+func (p *Producer) groupSend(ctx context.Context, m Message, fin func(), inWindow func()) error {
 	if err := p.reserve(ctx, 1); err != nil {
 		return fmt.Errorf("sending %s: %w", m.ID, err)
+	}
+	if inWindow != nil {
+		inWindow()
 	}
 	ch := make(chan error, 1)
 	p.qmu.Lock()
 	p.queue = append(p.queue, m)
 	p.waiters = append(p.waiters, ch)
+	p.finishes = append(p.finishes, fin)
 	if p.flushing {
 		p.qmu.Unlock()
 		return <-ch
 	}
 	p.flushing = true
 	for len(p.queue) > 0 {
-		q, w := p.queue, p.waiters
-		p.queue, p.waiters = nil, nil
+		q, w, f := p.queue, p.waiters, p.finishes
+		p.queue, p.waiters, p.finishes = nil, nil, nil
 		p.qmu.Unlock()
-		err := p.send(q, true)
+		err := p.sendTracked(q, f)
 		for _, c := range w {
 			c <- err
 		}
@@ -177,7 +236,7 @@ func (p *Producer) SendBatchContext(ctx context.Context, msgs []Message) error {
 	if err := p.reserve(ctx, len(msgs)); err != nil {
 		return fmt.Errorf("sending %d messages (%s…): %w", len(msgs), msgs[0].ID, err)
 	}
-	return p.send(msgs, true)
+	return p.sendTracked(msgs, nil)
 }
 
 // reserve waits until n more messages fit the window, the producer is
@@ -185,7 +244,12 @@ func (p *Producer) SendBatchContext(ctx context.Context, msgs []Message) error {
 func (p *Producer) reserve(ctx context.Context, n int) error {
 	p.pmu.Lock()
 	defer p.pmu.Unlock()
-	full := func() bool { return !p.closed && ctx.Err() == nil && len(p.pending) > 0 && len(p.pending)+n > p.window }
+	// reserved counts places taken by senders whose messages are not yet
+	// in pending: without it, senders passing here at once all saw room.
+	full := func() bool {
+		used := len(p.pending) + p.reserved
+		return !p.closed && ctx.Err() == nil && used > 0 && used+n > p.window
+	}
 	if full() {
 		mProducerWaits.WithLabelValues(p.name).Inc()
 		start := time.Now()
@@ -206,6 +270,7 @@ func (p *Producer) reserve(ctx context.Context, n int) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("waiting for the window: %w", err)
 	}
+	p.reserved += n
 	return nil
 }
 
@@ -213,36 +278,69 @@ func (p *Producer) reserve(ctx context.Context, n int) error {
 // without a large allocation.
 const maxBatchBytes = 1 << 20
 
-// send writes msgs to the socket; track records them as unfinished first
-// (so an OK cannot come before the record), a re-send does not.
-func (p *Producer) send(msgs []Message, track bool) error {
-	if track {
-		now := time.Now()
-		p.pmu.Lock()
-		for _, m := range msgs {
-			p.pending[m.ID] = &unfinished{msg: m, first: now, sent: now}
+// sendTracked records msgs as unfinished (so an OK cannot come before the
+// record), with fins[i] to close on msgs[i]'s OK when fins is not nil,
+// and writes them to the socket.
+func (p *Producer) sendTracked(msgs []Message, fins []func()) error {
+	now := time.Now()
+	p.pmu.Lock()
+	p.reserved = max(p.reserved-len(msgs), 0)
+	for i, m := range msgs {
+		u := &unfinished{msg: m, first: now, sent: now}
+		if fins != nil {
+			u.fin = fins[i]
 		}
-		mProducerPending.WithLabelValues(p.name).Set(float64(len(p.pending)))
-		p.pmu.Unlock()
+		if old, ok := p.pending[m.ID]; ok {
+			// Sent again before its OK (a job that ran twice): one OK
+			// finishes both.
+			u.more = old.more
+			if old.fin != nil {
+				u.more = append(u.more, old.fin)
+			}
+		}
+		p.pending[m.ID] = u
 	}
+	p.pendingGauge.Set(float64(len(p.pending)))
+	p.pmu.Unlock()
+	return p.send(msgs)
+}
+
+// send writes msgs to the socket.
+func (p *Producer) send(msgs []Message) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.sock == nil {
 		return fmt.Errorf("sending %s: %w", msgs[0].ID, ErrProducerClosed)
 	}
-	b := p.buf[:0]
-	for i, m := range msgs {
-		b = appendMessage(b, m)
-		if len(b) >= maxBatchBytes || i == len(msgs)-1 {
-			if _, err := p.sock.SendMessage(cmdBatch, b); err != nil {
-				// Still unfinished: the reader sends them again.
+	// Urgent ones first, in their own frames (the broker queues them
+	// apart), then the rest; each kind in the order given.
+	for _, urgent := range [2]bool{true, false} {
+		verb := cmdBatch
+		if urgent {
+			verb = cmdBatchUrgent
+		}
+		b := p.buf[:0]
+		for _, m := range msgs {
+			if m.Urgent != urgent {
+				continue
+			}
+			b = appendMessage(b, m)
+			if len(b) >= maxBatchBytes {
+				if _, err := p.sock.SendMessage(verb, b); err != nil {
+					// Still unfinished: the reader sends them again.
+					return fmt.Errorf("sending %d messages (%s…) to broker: %w", len(msgs), msgs[0].ID, err)
+				}
+				b = b[:0]
+			}
+		}
+		if len(b) > 0 {
+			if _, err := p.sock.SendMessage(verb, b); err != nil {
 				return fmt.Errorf("sending %d messages (%s…) to broker: %w", len(msgs), msgs[0].ID, err)
 			}
-			b = b[:0]
 		}
-	}
-	if cap(b) <= maxBatchBytes*2 {
-		p.buf = b
+		if cap(b) <= maxBatchBytes*2 {
+			p.buf = b
+		}
 	}
 	return nil
 }
@@ -273,8 +371,13 @@ func (p *Producer) readAcks() {
 func (p *Producer) finished(packed []byte) {
 	p.pmu.Lock()
 	defer p.pmu.Unlock()
-	_ = unpackIDs(packed, func(id []byte) { delete(p.pending, string(id)) })
-	mProducerPending.WithLabelValues(p.name).Set(float64(len(p.pending)))
+	_ = unpackIDs(packed, func(id []byte) {
+		if u, ok := p.pending[string(id)]; ok {
+			u.close()
+			delete(p.pending, string(id))
+		}
+	})
+	p.pendingGauge.Set(float64(len(p.pending)))
 	p.room.Broadcast()
 }
 
@@ -315,7 +418,7 @@ func (p *Producer) resendOld(now time.Time) {
 		return
 	}
 	mProducerResent.WithLabelValues(p.name).Add(float64(len(again)))
-	_ = p.send(again, false) // a failure leaves them unfinished: next scan
+	_ = p.send(again) // a failure leaves them unfinished: next scan
 }
 
 // Unfinished is how many messages wait for their OK.
@@ -334,6 +437,7 @@ func (p *Producer) Close() error {
 		return nil
 	}
 	p.closed = true
+	close(p.closing)
 	p.room.Broadcast()
 	p.pmu.Unlock()
 	<-p.readerDone

@@ -16,8 +16,10 @@ const (
 	// producer, JOBS packed jobs to a consumer, ACKS a consumer's packed
 	// DONE/FREE/END in the order they happened.
 	cmdBatch = "BATCH"
-	cmdJobs  = "JOBS"
-	cmdAcks  = "ACKS"
+	// BATCHU is a BATCH of urgent messages: they go ahead of the queue.
+	cmdBatchUrgent = "BATCHU"
+	cmdJobs        = "JOBS"
+	cmdAcks        = "ACKS"
 	// AGAIN asks a consumer the broker does not know (it restarted) to
 	// re-announce its free slots with READY.
 	cmdAgain = "AGAIN"
@@ -44,6 +46,10 @@ const (
 // before it is sent again: long enough not to spin on an outage.
 const RetryAfter = time.Second
 
+// ReleasedFor is the least a released message (FREE) stays in flight
+// before its deadline re-sends it.
+const ReleasedFor = time.Minute
+
 // Message is one unit of work moving through a broker.
 type Message struct {
 	ID string
@@ -51,4 +57,8 @@ type Message struct {
 	// said DONE by then.
 	Deadline time.Time
 	Payload  []byte
+	// Urgent messages go ahead of those queued at the broker (a failed
+	// result: a reaction may be waiting on it). Order between messages of
+	// one kind is kept; an urgent one may overtake an ordinary one.
+	Urgent bool
 }

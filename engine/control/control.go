@@ -116,9 +116,10 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 		return 0, time.Time{}, err
 	}
 	msgs := make([]broker.Message, 0, len(claims))
+	claimed, lateness := mClaimed.WithLabelValues(c.Zone), mLateness.WithLabelValues(c.Zone)
+	claimed.Add(float64(len(claims)))
 	for _, cl := range claims {
-		mClaimed.WithLabelValues(c.Zone).Inc()
-		mLateness.WithLabelValues(c.Zone).Observe(now.Sub(cl.scheduled).Seconds())
+		lateness.Observe(now.Sub(cl.scheduled).Seconds())
 		msg, err := c.job(cl)
 		if err != nil {
 			mFailed.WithLabelValues(c.Zone).Inc()

@@ -78,7 +78,7 @@ func (c *Control) heartbeats(ctx context.Context, keys zones.Keys, log *slog.Log
 		res := engine.MissedHeartbeat(m.id, c.Zone, m.deadline, now)
 		payload, err := json.Marshal(res)
 		if err == nil {
-			err = c.Actions.Send(broker.Message{ID: res.ID, Deadline: now.Add(time.Minute), Payload: payload})
+			err = c.Actions.Send(broker.Message{ID: res.ID, Deadline: now.Add(time.Minute), Payload: payload, Urgent: true})
 		}
 		if err != nil {
 			mFailed.WithLabelValues(c.Zone).Inc()

@@ -21,6 +21,13 @@ type Sender interface {
 	SendContext(context.Context, broker.Message) error
 }
 
+// ThenSender is a Sender that also reports when a result is finished
+// (committed by an actioner): a *broker.Producer. inWindow runs once the
+// result has its place in the window, finished when its OK comes.
+type ThenSender interface {
+	SendThen(ctx context.Context, m broker.Message, inWindow, finished func()) error
+}
+
 // Caller runs a plugin call: a *host.Host. It is an interface so a
 // benchmark can put a native check in its place and measure the engine
 // alone.
@@ -39,7 +46,15 @@ type Worker struct {
 // Run consumes jobs from the monitor broker backend until ctx ends.
 func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error {
 	log := w.logger()
-	return broker.Consume(ctx, broker.ConsumerConfig{Name: "worker", Backend: backend, Concurrency: concurrency, Logger: log},
+	// A finished check gives its slot back (Release) once its result has
+	// a place in the results window, while its job stays in flight until
+	// the result is committed; the window and MaxReleased (16×slots)
+	// bound those waits. Past them slots stay busy and jobs wait at the
+	// monitor broker, before their check runs, instead of results
+	// queueing at the action broker after it (where a failure's reaction
+	// would wait behind the backlog).
+	cfg := broker.ConsumerConfig{Name: "worker", Backend: backend, Concurrency: concurrency, Logger: log}
+	return broker.Consume(ctx, cfg,
 		func(ctx context.Context, m broker.Message) {
 			var j engine.Job
 			if err := jsondec.Job(m.Payload, &j); err != nil {
@@ -56,6 +71,9 @@ func (w *Worker) Run(ctx context.Context, backend string, concurrency int) error
 			}
 			if err := w.send(ctx, res); err != nil {
 				broker.Retry(ctx)
+				if ctx.Err() != nil {
+					return // stopping while the result was not yet safe: it runs again
+				}
 				mSendFailed.WithLabelValues(w.Zone).Inc()
 				log.Error("sending result, the job will run again", "monitor", j.MonitorID, "zone", w.Zone, "err", err)
 			}
@@ -103,6 +121,10 @@ func (w *Worker) Check(ctx context.Context, j engine.Job) engine.Result {
 	return res
 }
 
+// send hands res to the action broker. With a WaitSender it then holds
+// the job (slot released) until the result is committed: a worker process
+// that dies before that has its job re-sent by the monitor broker rather
+// than losing the result it had sent and not yet seen safe.
 func (w *Worker) send(ctx context.Context, res engine.Result) error {
 	b, err := jsonenc.Result(make([]byte, 0, 320+len(res.Message)), res)
 	if err != nil {
@@ -110,5 +132,40 @@ func (w *Worker) send(ctx context.Context, res engine.Result) error {
 	}
 	// Actioners may be busy running slow reactions; a minute before the
 	// broker gives the result to another one.
-	return w.Results.SendContext(ctx, broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: b})
+	// A result that is not healthy may fire a reaction: it goes ahead of
+	// the healthy ones queued at the action broker.
+	m := broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: b, Urgent: res.Status != engine.StatusHealthy}
+	ts, ok := w.Results.(ThenSender)
+	if !ok {
+		return w.Results.SendContext(ctx, m)
+	}
+	// Once the result has its place in the window the slot is given back
+	// and the job detached: the handler returns, and the OK's callback
+	// ends the job (no goroutine parked per result). While the window is
+	// full, or the consumer has as many detached jobs as it allows, the
+	// slot stays busy and jobs wait at the monitor broker.
+	var end func(retry bool)
+	fin := make(chan struct{})
+	err = ts.SendThen(ctx, m, func() { end, _ = broker.Detach(ctx) }, func() {
+		if end != nil {
+			end(false)
+		} else {
+			close(fin)
+		}
+	})
+	switch {
+	case err != nil && end != nil:
+		end(true) // not sent: the job runs again (the caller's Retry is moot once detached)
+		return err
+	case err != nil:
+		return err
+	case end != nil:
+		return nil
+	}
+	select {
+	case <-fin:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for result %s to be committed: %w", res.ID, ctx.Err())
+	}
 }
