@@ -150,7 +150,10 @@ func (b *Bridge) Apply(ctx context.Context, e engine.QueueEntry) error {
 		}
 		res.Zone = b.Zone
 		payload, _ := json.Marshal(res)
-		return b.Actions.Send(broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: payload})
+		// A manual "mark failed" goes ahead of queued healthy results, as
+		// a worker's failed result does: reactions should not wait on them.
+		return b.Actions.Send(broker.Message{ID: res.ID, Deadline: time.Now().Add(time.Minute), Payload: payload,
+			Urgent: res.Status != engine.StatusHealthy})
 	default:
 		b.log().Warn("skipping entry this bridge does not know", "op", e.Op, "entry", e.ID)
 		return nil
