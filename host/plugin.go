@@ -127,14 +127,17 @@ func (p *plugin) start(ctx context.Context, wasm []byte) (*instance, abi.Manifes
 		return nil, abi.Manifest{}, err
 	}
 	p.hasValidate, p.callBinary = has.validate, has.callBinary && !disableCallBinary
-	ictx, cancel := context.WithTimeout(ctx, time.Duration(p.limits.TimeoutMS)*time.Millisecond)
-	defer cancel()
-	ictx = withCallState(ictx, &callState{plugin: p})
-	inst, err := p.newInstance(ictx)
+	// The first instance gets the bound every pool instance gets (see
+	// create); only reading the manifest is held to the call deadline.
+	ictx, icancel := context.WithTimeout(ctx, p.instantiateBound())
+	defer icancel()
+	inst, err := p.newInstance(withCallState(ictx, &callState{plugin: p}))
 	if err != nil {
 		return nil, abi.Manifest{}, err
 	}
-	m, err := inst.manifest(ictx)
+	mctx, cancel := context.WithTimeout(ctx, time.Duration(p.limits.TimeoutMS)*time.Millisecond)
+	defer cancel()
+	m, err := inst.manifest(withCallState(mctx, &callState{plugin: p}))
 	if err != nil {
 		inst.close(ctx)
 		return nil, abi.Manifest{}, err
@@ -149,14 +152,20 @@ func (p *plugin) create(ctx context.Context) (*instance, error) {
 	// Instantiating runs the module's _initialize: host work that a short
 	// check timeout should not cut off (on a loaded machine it can take a
 	// second), yet bounded so a module that loops at start cannot hang.
-	bound := max(time.Duration(p.limits.TimeoutMS)*time.Millisecond, 30*time.Second)
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bound)
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.instantiateBound())
 	defer cancel()
 	inst, err := p.newInstance(withCallState(ictx, &callState{plugin: p}))
 	if err != nil {
 		return nil, fmt.Errorf("plugin %s@%s: %w", p.entry.Name, p.entry.Version, err)
 	}
 	return inst, nil
+}
+
+// instantiateBound is how long making one instance may take: never less
+// than the plugin's call timeout, and at least 30 s, because a compile or
+// an _initialize starved of CPU on a loaded machine is not a hostile loop.
+func (p *plugin) instantiateBound() time.Duration {
+	return max(time.Duration(p.limits.TimeoutMS)*time.Millisecond, 30*time.Second)
 }
 
 // matchManifest checks the module is the plugin the lock says it is.
