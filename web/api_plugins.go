@@ -259,9 +259,17 @@ func (s *Server) pageAdminPushPlugin(c *fiber.Ctx) error {
 	return c.Redirect("/admin#plugins", fiber.StatusSeeOther)
 }
 
-// pageAdminRollbackPlugin is the admin page's rollback button.
+// pageAdminRollbackPlugin is the admin page's rollback button; it waits
+// for the nodes as the API does, and a node slow to switch is logged (the
+// rollback stands) rather than shown as a failure.
 func (s *Server) pageAdminRollbackPlugin(c *fiber.Ctx) error {
-	if _, err := rollout.Rollback(c.UserContext(), s.cfg.Store, c.Params("name"), splitZones(c.FormValue("zones")), user(c).ID); err != nil {
+	name := c.Params("name")
+	_, err := rollout.RollbackWait(c.UserContext(), s.cfg.Store, name, rollout.RollbackOptions{
+		Zones: splitZones(c.FormValue("zones")), Actor: user(c).ID, Redis: s.cfg.ZoneRedis, SwitchTimeout: s.cfg.SwitchTimeout})
+	var notSwitched *rollout.NotSwitchedError
+	if errors.As(err, &notSwitched) {
+		s.log.Warn("plugin rolled back; not every node confirmed the switch", "plugin", name, "err", err)
+	} else if err != nil {
 		return s.renderAdmin(c, statusOf(err), &engine.FieldError{Field: "module", Reason: err.Error()})
 	}
 	return c.Redirect("/admin#plugins", fiber.StatusSeeOther)
