@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -113,24 +114,27 @@ func (s *Server) pushOptions(zones []string, actor string) rollout.PushOptions {
 }
 
 // pushBody is a push's answer: the version's lock entry, and per zone
-// whether it was prepared and promoted, with timings in milliseconds.
+// whether it was prepared and promoted, with timings in (fractional)
+// milliseconds; `runbook plugin push` prints it as it prints its own.
 func pushBody(rep rollout.Report, err error) fiber.Map {
 	type zone struct {
 		Zone      string   `json:"zone"`
 		Prepared  bool     `json:"prepared"`
 		Promoted  bool     `json:"promoted"`
 		Nodes     []string `json:"nodes"`
-		PrepareMS int64    `json:"prepare_ms"`
-		SwitchMS  int64    `json:"switch_ms"`
+		PrepareMS float64  `json:"prepare_ms"`
+		SwitchMS  float64  `json:"switch_ms"`
 		Error     string   `json:"error,omitempty"`
+		// Times is Nodes with when each was ready and serving it.
+		Times []nodeTimes `json:"node_times"`
 	}
 	m := fiber.Map{"name": rep.Entry.Name, "version": rep.Entry.Version, "kind": rep.Entry.Kind, "abi": rep.Entry.ABI,
 		"sha256": rep.Entry.SHA256, "capabilities": rep.Entry.Capabilities, "limits": rep.Entry.Limits,
-		"prepare_ms": rep.Prepare.Milliseconds(), "switch_ms": rep.Switch.Milliseconds()}
+		"inspect_ms": ms(rep.Inspect), "prepare_ms": ms(rep.Prepare), "switch_ms": ms(rep.Switch)}
 	zs := []zone{}
 	for _, z := range rep.Zones {
 		zj := zone{Zone: z.Zone, Prepared: z.Prepared, Promoted: z.Promoted, Nodes: []string{},
-			PrepareMS: z.Prepare.Milliseconds(), SwitchMS: z.Switch.Milliseconds()}
+			PrepareMS: ms(z.Prepare), SwitchMS: ms(z.Switch), Times: viewNodes(z.Nodes)}
 		for _, n := range z.Nodes {
 			zj.Nodes = append(zj.Nodes, n.Node)
 		}
@@ -147,7 +151,11 @@ func pushBody(rep rollout.Report, err error) fiber.Map {
 }
 
 // apiAdminRollbackPlugin returns a plugin to its previous version in the
-// zones named (every zone running it when none is named).
+// zones named (every zone running it when none is named) and, like
+// `runbook plugin rollback`, waits for every live node of each zone whose
+// Redis it has to serve that version: the answer says who switched and
+// when. Nodes that did not switch in time give a 504 naming them; the
+// rollback itself stands.
 func (s *Server) apiAdminRollbackPlugin(c *fiber.Ctx) error {
 	zones := splitZones(c.Query("zones"))
 	if len(zones) > 0 {
@@ -155,15 +163,69 @@ func (s *Server) apiAdminRollbackPlugin(c *fiber.Ctx) error {
 			return failErr(c, err)
 		}
 	}
-	rolled, err := rollout.Rollback(c.UserContext(), s.cfg.Store, c.Params("name"), zones, user(c).ID)
-	if err != nil && len(rolled) == 0 {
+	name := c.Params("name")
+	rolled, err := rollout.RollbackWait(c.UserContext(), s.cfg.Store, name,
+		rollout.RollbackOptions{Zones: zones, Actor: user(c).ID, Redis: s.cfg.ZoneRedis, SwitchTimeout: s.cfg.SwitchTimeout})
+	var notSwitched *rollout.NotSwitchedError
+	switch {
+	case err != nil && len(rolled) == 0:
 		return failErr(c, err)
-	}
-	if err != nil {
+	case errors.As(err, &notSwitched):
+		s.log.Warn("plugin rolled back; not every node confirmed the switch", "plugin", name, "err", err)
+		return c.Status(fiber.StatusGatewayTimeout).JSON(rollbackBody(rolled, err))
+	case err != nil:
 		// Some zones rolled back: say which, and what stopped the rest.
-		return c.Status(fiber.StatusMultiStatus).JSON(fiber.Map{"rolled": rolled, "error": err.Error()})
+		return c.Status(fiber.StatusMultiStatus).JSON(rollbackBody(rolled, err))
 	}
-	return c.JSON(fiber.Map{"rolled": rolled})
+	s.log.Info("plugin rolled back", "plugin", name, "zones", zones, "user", user(c).ID)
+	return c.JSON(rollbackBody(rolled, nil))
+}
+
+// nodeTimes is one node of a push or rollback answer; times are
+// fractional milliseconds so a sub-millisecond switch is not "0".
+type nodeTimes struct {
+	Node       string  `json:"node"`
+	ReadyMS    float64 `json:"ready_ms,omitempty"`
+	SwitchedMS float64 `json:"switched_ms,omitempty"`
+	Refused    string  `json:"refused,omitempty"`
+}
+
+func viewNodes(ns []rollout.NodeReport) []nodeTimes {
+	out := []nodeTimes{}
+	for _, n := range ns {
+		out = append(out, nodeTimes{Node: n.Node, ReadyMS: ms(n.Ready), SwitchedMS: ms(n.Switched), Refused: n.Refused})
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// rollbackBody: per zone, the versions, whether its nodes were waited for
+// (the web has the zone's Redis), who switched and when, and the zone's
+// error when its switch is unconfirmed.
+func rollbackBody(rolled []rollout.Rolled, err error) fiber.Map {
+	type zone struct {
+		Zone     string                 `json:"zone"`
+		From     store.PluginVersionRef `json:"from"`
+		To       store.PluginVersionRef `json:"to"`
+		Waited   bool                   `json:"waited"`
+		Nodes    []nodeTimes            `json:"nodes"`
+		SwitchMS float64                `json:"switch_ms"`
+		Error    string                 `json:"error,omitempty"`
+	}
+	zs := []zone{}
+	for _, r := range rolled {
+		z := zone{Zone: r.Zone, From: r.From, To: r.To, Waited: r.Waited, Nodes: viewNodes(r.Nodes), SwitchMS: ms(r.Switch)}
+		if r.Err != nil {
+			z.Error = r.Err.Error()
+		}
+		zs = append(zs, z)
+	}
+	m := fiber.Map{"rolled": zs}
+	if err != nil {
+		m["error"] = err.Error()
+	}
+	return m
 }
 
 // pageAdminPushPlugin is the admin page's upload form: the same push as
@@ -197,9 +259,17 @@ func (s *Server) pageAdminPushPlugin(c *fiber.Ctx) error {
 	return c.Redirect("/admin#plugins", fiber.StatusSeeOther)
 }
 
-// pageAdminRollbackPlugin is the admin page's rollback button.
+// pageAdminRollbackPlugin is the admin page's rollback button; it waits
+// for the nodes as the API does, and a node slow to switch is logged (the
+// rollback stands) rather than shown as a failure.
 func (s *Server) pageAdminRollbackPlugin(c *fiber.Ctx) error {
-	if _, err := rollout.Rollback(c.UserContext(), s.cfg.Store, c.Params("name"), splitZones(c.FormValue("zones")), user(c).ID); err != nil {
+	name := c.Params("name")
+	_, err := rollout.RollbackWait(c.UserContext(), s.cfg.Store, name, rollout.RollbackOptions{
+		Zones: splitZones(c.FormValue("zones")), Actor: user(c).ID, Redis: s.cfg.ZoneRedis, SwitchTimeout: s.cfg.SwitchTimeout})
+	var notSwitched *rollout.NotSwitchedError
+	if errors.As(err, &notSwitched) {
+		s.log.Warn("plugin rolled back; not every node confirmed the switch", "plugin", name, "err", err)
+	} else if err != nil {
 		return s.renderAdmin(c, statusOf(err), &engine.FieldError{Field: "module", Reason: err.Error()})
 	}
 	return c.Redirect("/admin#plugins", fiber.StatusSeeOther)

@@ -41,8 +41,9 @@ func TestAdminPushPreparesOnZoneNodes(t *testing.T) {
 	go func() {
 		done <- e.do("POST", "/api/v1/admin/plugins?zones=z1", e.admin, wasm, "Content-Type", "application/wasm")
 	}()
-	// While the node has not reported, nothing is promoted.
-	for range 20 {
+	// While the node has not reported, nothing is promoted. (Staging
+	// follows the push's inspect, which takes seconds on a loaded machine.)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		select {
 		case r := <-done:
 			t.Fatalf("push answered %d %s while a live node had not prepared", r.Code, r.Body)

@@ -103,7 +103,7 @@ var apiOps = []apiOp{
 	{method: "DELETE", path: "/api/v1/admin/plans/{id}", summary: "Delete a plan (admins only)", tag: "admin", status: 204},
 	{method: "GET", path: "/api/v1/admin/plugins", summary: "Pushed plugins: each zone's current version and rollback history; filter with zone= and name= (admins only)", tag: "admin", resp: "PluginDeployments"},
 	{method: "POST", path: "/api/v1/admin/plugins", summary: "Push a plugin: the body is the .wasm module (application/wasm, up to 32 MiB); zones=a,b required, grant=http,dns optional. Refused with the reason if the host would refuse it (admins only)", tag: "admin", resp: "PluginRecord", status: 201},
-	{method: "POST", path: "/api/v1/admin/plugins/{name}/rollback", summary: "Return a plugin to its previous version in zones=a,b (default: every zone running it) (admins only)", tag: "admin", resp: "Rollback"},
+	{method: "POST", path: "/api/v1/admin/plugins/{name}/rollback", summary: "Return a plugin to its previous version in zones=a,b (default: every zone running it), then wait for every live node of each zone to serve it: the answer says who switched and when; 504 names the nodes that did not switch in time (the rollback stands) (admins only)", tag: "admin", resp: "Rollback"},
 }
 
 func obj(props map[string]any, required ...string) map[string]any {
@@ -116,6 +116,7 @@ func obj(props map[string]any, required ...string) map[string]any {
 
 func str() map[string]any                { return map[string]any{"type": "string"} }
 func integer() map[string]any            { return map[string]any{"type": "integer"} }
+func number() map[string]any             { return map[string]any{"type": "number"} }
 func boolean() map[string]any            { return map[string]any{"type": "boolean"} }
 func enum(vals ...string) map[string]any { return map[string]any{"type": "string", "enum": vals} }
 func ref(name string) map[string]any     { return map[string]any{"$ref": "#/components/schemas/" + name} }
@@ -152,15 +153,22 @@ var schemas = map[string]any{
 	"Plan":              obj(map[string]any{"id": str(), "name": str(), "max_monitors": integer(), "max_reactions": integer(), "min_interval": dur()}, "name"),
 	"Plans":             arr(ref("Plan")),
 	"PluginDeployments": arr(obj(map[string]any{"zone": str(), "name": str(), "version": str(), "sha256": str(), "history": arr(obj(map[string]any{"version": str(), "sha256": str()}))})),
-	"PluginRecord":      obj(map[string]any{"name": str(), "version": str(), "kind": enum("check", "reaction"), "abi": integer(), "sha256": str(), "capabilities": arr(str())}),
-	"Rollback":          obj(map[string]any{"rolled": arr(obj(map[string]any{"Zone": str(), "From": obj(map[string]any{"version": str(), "sha256": str()}), "To": obj(map[string]any{"version": str(), "sha256": str()})}))}),
-	"PlanUsage":         obj(map[string]any{"id": str(), "name": str(), "max_monitors": integer(), "max_reactions": integer(), "min_interval": dur(), "monitors": integer(), "reactions": integer()}),
-	"SetPlan":           obj(map[string]any{"plan": str()}, "plan"),
-	"Plugins":           arr(obj(map[string]any{"name": str(), "version": str(), "kind": enum("check", "reaction"), "description": str(), "config_schema": anyObj(), "serving": boolean(), "error": str()})),
-	"Token":             obj(map[string]any{"id": str(), "name": str(), "created_at": str(), "token": map[string]any{"type": "string", "description": "only in the response that creates it"}}),
-	"Tokens":            arr(ref("Token")),
-	"TokenCreate":       obj(map[string]any{"name": str()}, "name"),
-	"Summary":           obj(map[string]any{"total": integer(), "paused": integer(), "counts": map[string]any{"type": "object", "additionalProperties": integer()}}),
+	"PluginRecord": obj(map[string]any{"name": str(), "version": str(), "kind": enum("check", "reaction"), "abi": integer(), "sha256": str(), "capabilities": arr(str()),
+		"inspect_ms": number(), "prepare_ms": number(), "switch_ms": number(), "error": str(),
+		"zones": arr(obj(map[string]any{"zone": str(), "prepared": boolean(), "promoted": boolean(), "nodes": arr(str()),
+			"node_times": ref("NodeTimes"), "prepare_ms": number(), "switch_ms": number(), "error": str()}))}),
+	"Rollback": obj(map[string]any{"error": str(), "rolled": arr(obj(map[string]any{
+		"zone": str(), "from": ref("PluginVersion"), "to": ref("PluginVersion"), "waited": boolean(),
+		"nodes": ref("NodeTimes"), "switch_ms": number(), "error": str()}))}),
+	"PluginVersion": obj(map[string]any{"version": str(), "sha256": str()}),
+	"NodeTimes":     arr(obj(map[string]any{"node": str(), "ready_ms": number(), "switched_ms": number(), "refused": str()})),
+	"PlanUsage":     obj(map[string]any{"id": str(), "name": str(), "max_monitors": integer(), "max_reactions": integer(), "min_interval": dur(), "monitors": integer(), "reactions": integer()}),
+	"SetPlan":       obj(map[string]any{"plan": str()}, "plan"),
+	"Plugins":       arr(obj(map[string]any{"name": str(), "version": str(), "kind": enum("check", "reaction"), "description": str(), "config_schema": anyObj(), "serving": boolean(), "error": str()})),
+	"Token":         obj(map[string]any{"id": str(), "name": str(), "created_at": str(), "token": map[string]any{"type": "string", "description": "only in the response that creates it"}}),
+	"Tokens":        arr(ref("Token")),
+	"TokenCreate":   obj(map[string]any{"name": str()}, "name"),
+	"Summary":       obj(map[string]any{"total": integer(), "paused": integer(), "counts": map[string]any{"type": "object", "additionalProperties": integer()}}),
 	"Silence": obj(map[string]any{"id": str(), "reason": str(), "start": str(), "end": str(),
 		"weekdays": arr(integer()), "from": map[string]any{"type": "string", "description": "HH:MM"}, "duration": dur(), "location": str()}),
 	"Silences": arr(ref("Silence")),

@@ -69,6 +69,9 @@ type Config struct {
 	// ZoneRedis reaches each zone's Redis, so plugin pushes prepare the
 	// version on every node before promoting it (WithZoneRedis).
 	ZoneRedis map[string]redis.UniversalClient
+	// SwitchTimeout bounds how long a rollback waits for every node to
+	// serve the previous version (0: rollout.DefaultSwitchTimeout).
+	SwitchTimeout time.Duration
 	// LoginLimit and HookLimit bound requests per client address per
 	// minute to the login/sign-up forms and to the webhook, heartbeat and
 	// integration endpoints (defaults 10 and 600; negative disables).

@@ -35,7 +35,7 @@ func splitList(s string) []string {
 
 func pluginPush(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("plugin push", flag.ExitOnError)
-	storeURL := fs.String("store", defaultStoreURL, "store: bolt:PATH or rethinkdb://USER:PASS@HOST:PORT/DB")
+	storeURL := fs.String("store", defaultStoreURL, "store: bolt:PATH or rethinkdb://USER:PASS@HOST:PORT/DB (default: through the admin API of a `runbook up` running in this directory, else "+defaultStoreURL+")")
 	zoneList := fs.String("zones", "", "zones to make this version current in, comma-separated (required: roll out zone by zone)")
 	zoneDir := fs.String("zone-dir", "", "directory of zone files (*.yaml): how to reach each zone's Redis, where its nodes prepare the version before it is promoted")
 	zoneFile := fs.String("zone-file", "", "one zone file (instead of -zone-dir)")
@@ -52,6 +52,12 @@ func pluginPush(ctx context.Context, args []string) error {
 	wasm, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
+	}
+	if a, err := viaUpAPI(ctx, fs, "push", "grant", "zones"); a != nil || err != nil {
+		if err != nil {
+			return err
+		}
+		return pushVia(ctx, a, wasm, splitList(*zoneList), splitList(*grant))
 	}
 	o := rollout.PushOptions{Zones: splitList(*zoneList), Actor: cliActor(), ReadyTimeout: *readyTimeout}
 	if *grant != "" {
@@ -90,8 +96,12 @@ func pluginPush(ctx context.Context, args []string) error {
 	return err
 }
 
-// stdout is where commands print their results (tests read it).
-var stdout io.Writer = os.Stdout
+// stdout is where commands print their results, stderr their warnings
+// (tests read both).
+var (
+	stdout io.Writer = os.Stdout
+	stderr io.Writer = os.Stderr
+)
 
 // zoneRedis opens a client for each zone named, from the zone files: the
 // pusher stages the module there and reads the nodes' reports.
@@ -168,7 +178,7 @@ func round(d time.Duration) time.Duration {
 
 func pluginRollback(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("plugin rollback", flag.ExitOnError)
-	storeURL := fs.String("store", defaultStoreURL, "store: bolt:PATH or rethinkdb://USER:PASS@HOST:PORT/DB")
+	storeURL := fs.String("store", defaultStoreURL, "store: bolt:PATH or rethinkdb://USER:PASS@HOST:PORT/DB (default: through the admin API of a `runbook up` running in this directory, else "+defaultStoreURL+")")
 	zoneList := fs.String("zones", "", "zones to roll back, comma-separated (default: every zone running the plugin)")
 	zoneDir := fs.String("zone-dir", "", "directory of zone files (*.yaml), to wait for every node of each zone to serve the previous version (default: the zone files of a running `runbook up` under ./data)")
 	zoneFile := fs.String("zone-file", "", "one zone file (instead of -zone-dir)")
@@ -176,6 +186,12 @@ func pluginRollback(ctx context.Context, args []string) error {
 	_ = fs.Parse(args)
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: runbook plugin rollback [-zones a,b] [-zone-dir DIR] [-store URL] NAME")
+	}
+	if a, err := viaUpAPI(ctx, fs, "rollback", "zones"); a != nil || err != nil {
+		if err != nil {
+			return err
+		}
+		return rollbackVia(ctx, a, fs.Arg(0), splitList(*zoneList))
 	}
 	o := rollout.RollbackOptions{Zones: splitList(*zoneList), Actor: cliActor(), SwitchTimeout: *switchTimeout}
 	zs, from, err := loadZoneFiles(*zoneDir, *zoneFile)

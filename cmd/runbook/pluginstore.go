@@ -18,7 +18,7 @@ import (
 func openPluginStore(ctx context.Context, url string) (store.Store, error) {
 	st, err := storeurl.Open(ctx, url)
 	if err != nil && errors.Is(err, bbolt.ErrTimeout) && strings.HasPrefix(url, "bolt:") {
-		return nil, fmt.Errorf("%w: another process holds this embedded store (a running `runbook up` keeps it open; bbolt is one process per file): push through its admin API (POST /api/v1/admin/plugins?zones=local, or the Plugins admin page), or stop it first", err)
+		return nil, fmt.Errorf("%w: another process holds this embedded store (a running `runbook up` keeps it open; bbolt is one process per file): go through its admin API instead (run in the directory it runs in, without -store, and the CLI does; or POST /api/v1/admin/plugins?zones=local, or the Plugins admin page), or stop it first", err)
 	}
 	return st, err
 }

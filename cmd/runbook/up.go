@@ -91,12 +91,44 @@ func cmdUp(ctx context.Context, args []string) error {
 	if *publicURL == "" {
 		*publicURL = "http://" + *httpAddr
 	}
-	return node.Run(ctx, node.Options{
+	// `plugin push|rollback` in this directory cannot open the store held
+	// here: once the API answers, say how to reach it, with a token for
+	// this run only (removed and revoked on a clean exit).
+	var names []string
+	for _, z := range zs {
+		names = append(names, z.Name)
+	}
+	publishAPI, unpublishAPI, err := publishUpAPI(ctx, st, *data, *httpAddr, *admin, names)
+	if err != nil {
+		return err
+	}
+	serving := make(chan struct{})
+	defer func() {
+		<-serving // publishAPI has run or never will
+		unpublishAPI()
+	}()
+	started := false
+	err = node.Run(ctx, node.Options{
 		Roles: node.AllRoles, Zones: zs, Store: st, Host: h, NewHost: newHost,
 		HTTPAddr: *httpAddr, SessionKey: key, Logger: log,
-		Web:   []web.Option{web.WithSecrets(box), web.WithPublicURL(*publicURL)},
-		Ready: func() { go welcomeWhenServing(ctx, *httpAddr, first) },
+		Web: []web.Option{web.WithSecrets(box), web.WithPublicURL(*publicURL)},
+		Ready: func() {
+			started = true
+			go func() {
+				defer close(serving)
+				if waitServing(ctx, *httpAddr) {
+					if err := publishAPI(); err != nil {
+						log.Warn("plugin push|rollback will not find this run's admin API", "err", err)
+					}
+					printWelcome(*httpAddr, first)
+				}
+			}()
+		},
 	})
+	if !started {
+		close(serving)
+	}
+	return err
 }
 
 // upZones configures the zones `up` runs: all on one Redis (zone keys are
@@ -127,20 +159,25 @@ func upZones(names []string, redisAddr string) ([]zones.Config, error) {
 	return zs, nil
 }
 
-// welcomeWhenServing prints the welcome once the dashboard answers, so the
-// URL is never printed for a server that failed to listen.
-func welcomeWhenServing(ctx context.Context, addr string, first *web.FirstLogin) {
+// waitServing reports once the dashboard answers (false: ctx ended
+// first), so nothing is printed or published for a server that failed to
+// listen.
+func waitServing(ctx context.Context, addr string) bool {
+	url, err := localURL(addr)
+	if err != nil {
+		return false
+	}
 	c := &http.Client{Timeout: time.Second}
 	for ctx.Err() == nil {
-		if resp, err := c.Get("http://" + addr + "/healthz"); err == nil {
+		if resp, err := c.Get(url + "/healthz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				printWelcome(addr, first)
-				return
+				return true
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	return false
 }
 
 func printWelcome(addr string, first *web.FirstLogin) {
