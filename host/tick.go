@@ -57,21 +57,18 @@ func deadlinePassed(ctx context.Context) bool {
 // harmless: the guest sees a short sleep, and its next tick (or, on the
 // fallback path, WithCloseOnContextDone) stops it.
 type sleeper struct {
-	done atomic.Pointer[<-chan struct{}]
+	done atomic.Value // <-chan struct{}; a chan is pointer-shaped, so storing it allocates nothing
 }
 
-// during makes sleeps end when ctx is done, until the returned func runs.
-func (s *sleeper) during(ctx context.Context) (end func()) {
-	d := ctx.Done()
-	s.done.Store(&d)
-	return func() { s.done.Store(nil) }
-}
+// during makes sleeps end when ctx is done, until end runs. (It used to
+// return a closure over a heap copy of the channel: two allocations on
+// every call.)
+func (s *sleeper) during(ctx context.Context) { s.done.Store(ctx.Done()) }
+
+func (s *sleeper) end() { s.done.Store((<-chan struct{})(nil)) }
 
 func (s *sleeper) sleep(ns int64) {
-	var done <-chan struct{}
-	if p := s.done.Load(); p != nil {
-		done = *p
-	}
+	done, _ := s.done.Load().(<-chan struct{})
 	if ns <= 0 {
 		return
 	}
