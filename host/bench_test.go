@@ -84,6 +84,15 @@ func BenchmarkCall(b *testing.B) {
 			reportCPU(b, func() { mustCall(b, h, c.plugin, c.config) })
 		})
 	}
+	// One guest entry and exit alone (the empty marker export of a Go SDK
+	// plugin, 1,000 per op): what runbook_input_buffer saves per call.
+	b.Run("guest-entry-x1000", func(b *testing.B) {
+		reportCPU(b, func() {
+			if err := host.GuestEntryForBench(context.Background(), h, "hostile", 1000); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
 }
 
 // BenchmarkLoad: compiling a module cold, loading it from a warm
@@ -178,12 +187,17 @@ func BenchmarkHTTPCheck(b *testing.B) {
 		keepAlive bool
 	}{{"fresh-conn", false}, {"keep-alive", true}} {
 		native := nativeHTTPCheck(conn.keepAlive)
-		newHost := func(binary bool) *host.Host {
+		newHost := func(binary, inputBuffer bool) *host.Host {
 			defer host.SetHTTPKeepAliveForBench(conn.keepAlive)()
 			defer host.SetCallBinaryForTest(binary)()
+			defer host.SetInputBufferForTest(inputBuffer)()
 			return benchHost(b, "http-status")
 		}
-		hosts := map[string]*host.Host{"wasm-http-status": newHost(true), "wasm-http-status-json-call": newHost(false)}
+		hosts := map[string]*host.Host{
+			"wasm-http-status":           newHost(true, true),
+			"wasm-http-status-alloc":     newHost(true, false), // runbook_input_buffer ignored
+			"wasm-http-status-json-call": newHost(false, true),
+		}
 		b.Run(conn.name+"/native-go", func(b *testing.B) {
 			i := 0
 			reportCPU(b, func() {
@@ -193,7 +207,7 @@ func BenchmarkHTTPCheck(b *testing.B) {
 				i++
 			})
 		})
-		for _, name := range []string{"wasm-http-status", "wasm-http-status-json-call"} {
+		for _, name := range []string{"wasm-http-status", "wasm-http-status-alloc", "wasm-http-status-json-call"} {
 			h := hosts[name]
 			b.Run(conn.name+"/"+name, func(b *testing.B) {
 				i := 0

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/runbookhq/runbook/host/abi"
+
 	"github.com/tetratelabs/wazero/sys"
 )
 
@@ -142,4 +144,28 @@ func InputBufferForTest(ctx context.Context, h *Host, name string, n int) (size 
 		return 0, nil, fmt.Errorf("input buffer %#x+%d outside memory", inst.inBuf, inst.inBufLen)
 	}
 	return int(inst.inBufLen), append([]byte(nil), b...), nil
+}
+
+// GuestEntryForBench calls the empty marker export runbook_abi_v1 of an
+// instance of plugin name n times: the cost of one guest entry and exit
+// alone (Go's wasmexport entry and exit plus wazero's call), which
+// runbook_input_buffer saves per call by making runbook_alloc unneeded.
+func GuestEntryForBench(ctx context.Context, h *Host, name string, n int) error {
+	p, err := h.lookup(name, "", "")
+	if err != nil {
+		return err
+	}
+	inst, err := p.pool.get(ctx)
+	if err != nil {
+		return err
+	}
+	defer p.pool.put(inst)
+	fn := inst.mod.ExportedFunction(abi.ExportMarkerPrefix + fmt.Sprint(abi.Version))
+	var st [1]uint64
+	for range n {
+		if err := fn.CallWithStack(ctx, st[:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
