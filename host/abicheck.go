@@ -49,6 +49,7 @@ func checkExports(cm wazero.CompiledModule) (has moduleExports, err error) {
 		{abi.ExportCall, []api.ValueType{i32, i32}, []api.ValueType{i64}, false},
 		{abi.ExportValidate, []api.ValueType{i32, i32}, []api.ValueType{i64}, true},
 		{abi.ExportCallBinary, []api.ValueType{i32, i32}, []api.ValueType{i64}, true},
+		{abi.ExportInputBuffer, nil, []api.ValueType{i64}, true},
 	}
 	for _, w := range want {
 		def, ok := exports[w.name]

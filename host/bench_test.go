@@ -66,15 +66,33 @@ func mustCall(b *testing.B, h *host.Host, plugin, config string) abi.Output {
 // through a bare-ABI plugin.
 func BenchmarkCall(b *testing.B) {
 	h := benchHost(b, hostile, rawabi)
-	for _, c := range []struct{ name, plugin, config string }{
-		{"noop-sdk", "hostile", `{"mode":"ok"}`},
-		{"noop-bare-abi", "rawabi", `{"mode":"echo","say":"x"}`},
+	hAlloc := func() *host.Host { // runbook_input_buffer ignored: two guest entries per call
+		defer host.SetInputBufferForTest(false)()
+		return benchHost(b, hostile)
+	}()
+	for _, c := range []struct {
+		name, plugin, config string
+		h                    *host.Host
+	}{
+		{"noop-sdk", "hostile", `{"mode":"ok"}`, h},
+		{"noop-sdk-alloc", "hostile", `{"mode":"ok"}`, hAlloc},
+		{"noop-bare-abi", "rawabi", `{"mode":"echo","say":"x"}`, h},
 	} {
+		h := c.h
 		b.Run(c.name, func(b *testing.B) {
 			mustCall(b, h, c.plugin, c.config)
 			reportCPU(b, func() { mustCall(b, h, c.plugin, c.config) })
 		})
 	}
+	// One guest entry and exit alone (the empty marker export of a Go SDK
+	// plugin, 1,000 per op): what runbook_input_buffer saves per call.
+	b.Run("guest-entry-x1000", func(b *testing.B) {
+		reportCPU(b, func() {
+			if err := host.GuestEntryForBench(context.Background(), h, "hostile", 1000); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
 }
 
 // BenchmarkLoad: compiling a module cold, loading it from a warm
@@ -169,12 +187,17 @@ func BenchmarkHTTPCheck(b *testing.B) {
 		keepAlive bool
 	}{{"fresh-conn", false}, {"keep-alive", true}} {
 		native := nativeHTTPCheck(conn.keepAlive)
-		newHost := func(binary bool) *host.Host {
+		newHost := func(binary, inputBuffer bool) *host.Host {
 			defer host.SetHTTPKeepAliveForBench(conn.keepAlive)()
 			defer host.SetCallBinaryForTest(binary)()
+			defer host.SetInputBufferForTest(inputBuffer)()
 			return benchHost(b, "http-status")
 		}
-		hosts := map[string]*host.Host{"wasm-http-status": newHost(true), "wasm-http-status-json-call": newHost(false)}
+		hosts := map[string]*host.Host{
+			"wasm-http-status":           newHost(true, true),
+			"wasm-http-status-alloc":     newHost(true, false), // runbook_input_buffer ignored
+			"wasm-http-status-json-call": newHost(false, true),
+		}
 		b.Run(conn.name+"/native-go", func(b *testing.B) {
 			i := 0
 			reportCPU(b, func() {
@@ -184,7 +207,7 @@ func BenchmarkHTTPCheck(b *testing.B) {
 				i++
 			})
 		})
-		for _, name := range []string{"wasm-http-status", "wasm-http-status-json-call"} {
+		for _, name := range []string{"wasm-http-status", "wasm-http-status-alloc", "wasm-http-status-json-call"} {
 			h := hosts[name]
 			b.Run(conn.name+"/"+name, func(b *testing.B) {
 				i := 0

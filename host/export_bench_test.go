@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/runbookhq/runbook/host/abi"
+
 	"github.com/tetratelabs/wazero/sys"
 )
 
@@ -110,4 +112,60 @@ func SetCallBinaryForTest(on bool) (restore func()) {
 	old := disableCallBinary
 	disableCallBinary = !on
 	return func() { disableCallBinary = old }
+}
+
+// SetInputBufferForTest makes instances created afterwards use (on) or
+// ignore runbook_input_buffer, and returns a func restoring the previous
+// setting. Not safe for parallel tests.
+func SetInputBufferForTest(on bool) (restore func()) {
+	prev := disableInputBuffer
+	disableInputBuffer = !on
+	return func() { disableInputBuffer = prev }
+}
+
+// InputBufferForTest borrows an instance of plugin name (idle or new) and
+// returns the size of its persistent input buffer (0: none) and a copy
+// of the buffer's first n bytes, then returns the instance to the pool.
+func InputBufferForTest(ctx context.Context, h *Host, name string, n int) (size int, head []byte, err error) {
+	p, err := h.lookup(name, "", "")
+	if err != nil {
+		return 0, nil, err
+	}
+	inst, err := p.pool.get(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer p.pool.put(inst)
+	if inst.inBufLen == 0 {
+		return 0, nil, nil
+	}
+	b, ok := inst.mod.Memory().Read(inst.inBuf, uint32(min(n, int(inst.inBufLen))))
+	if !ok {
+		return 0, nil, fmt.Errorf("input buffer %#x+%d outside memory", inst.inBuf, inst.inBufLen)
+	}
+	return int(inst.inBufLen), append([]byte(nil), b...), nil
+}
+
+// GuestEntryForBench calls the empty marker export runbook_abi_v1 of an
+// instance of plugin name n times: the cost of one guest entry and exit
+// alone (Go's wasmexport entry and exit plus wazero's call), which
+// runbook_input_buffer saves per call by making runbook_alloc unneeded.
+func GuestEntryForBench(ctx context.Context, h *Host, name string, n int) error {
+	p, err := h.lookup(name, "", "")
+	if err != nil {
+		return err
+	}
+	inst, err := p.pool.get(ctx)
+	if err != nil {
+		return err
+	}
+	defer p.pool.put(inst)
+	fn := inst.mod.ExportedFunction(abi.ExportMarkerPrefix + fmt.Sprint(abi.Version))
+	var st [1]uint64
+	for range n {
+		if err := fn.CallWithStack(ctx, st[:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

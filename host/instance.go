@@ -19,6 +19,9 @@ type instance struct {
 	out                   *logWriter   // stdout+stderr, bounded per call
 	sleep                 *sleeper     // WASI sleeps end with the current call
 	stack                 [2]uint64    // params and results of invoke's calls; one call at a time
+	// inBuf, inBufLen: the guest's persistent input buffer
+	// (runbook_input_buffer); inBufLen 0 when there is none.
+	inBuf, inBufLen uint32
 }
 
 // newInstance instantiates the compiled module and runs _initialize (Go's
@@ -27,7 +30,8 @@ type instance struct {
 func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
 	out := newLogWriter(p.log)
 	sl := &sleeper{}
-	defer sl.during(ctx)()
+	sl.during(ctx)
+	defer sl.end()
 	cfg := wazero.NewModuleConfig().
 		WithName(""). // anonymous: many instances of one module per runtime
 		WithStartFunctions(abi.ExportInitialize).
@@ -51,7 +55,41 @@ func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
 		out:        out,
 		sleep:      sl,
 	}
+	if err := inst.askInputBuffer(ctx); err != nil {
+		inst.close(ctx)
+		return nil, err
+	}
 	return inst, nil
+}
+
+// disableInputBuffer makes instances created while it is set ignore
+// runbook_input_buffer (tests and benchmarks compare the two paths).
+var disableInputBuffer bool
+
+// askInputBuffer asks the guest once where its persistent input buffer is
+// (docs/ABI.md §6.2). Saving runbook_alloc saves a whole guest entry and
+// exit per call, the Go wasm runtime's most expensive steps. A region
+// outside memory is the plugin's bug: the instance is refused.
+func (i *instance) askInputBuffer(ctx context.Context) error {
+	fn := i.mod.ExportedFunction(abi.ExportInputBuffer)
+	if fn == nil || disableInputBuffer {
+		return nil
+	}
+	i.sleep.during(ctx)
+	defer i.sleep.end()
+	st := i.stack[:]
+	if err := fn.CallWithStack(ctx, st); err != nil {
+		return fmt.Errorf("%s: %w", abi.ExportInputBuffer, err)
+	}
+	ptr, n := abi.Unpack(st[0])
+	if n == 0 {
+		return nil
+	}
+	if _, ok := i.mod.Memory().Read(ptr, n); !ok {
+		return fmt.Errorf("%s returned %#x+%d, outside memory", abi.ExportInputBuffer, ptr, n)
+	}
+	i.inBuf, i.inBufLen = ptr, n
+	return nil
 }
 
 // export returns the cached function for runbook_call,
@@ -76,17 +114,21 @@ var errDiscard = errors.New("instance discarded")
 // caller discards it.
 func (i *instance) invoke(ctx context.Context, fn api.Function, in []byte, maxOut int) ([]byte, error) {
 	i.out.reset()
-	defer i.sleep.during(ctx)()
+	i.sleep.during(ctx)
+	defer i.sleep.end()
 	// CallWithStack into the instance's own array: Call allocates the
 	// parameters and results of every call.
 	st := i.stack[:]
-	st[0] = uint64(len(in))
-	if err := i.alloc.CallWithStack(ctx, st); err != nil {
-		return nil, fmt.Errorf("%s: %w", abi.ExportAlloc, err)
+	ptr, from := i.inBuf, abi.ExportInputBuffer
+	if i.inBufLen == 0 || uint64(len(in)) > uint64(i.inBufLen) {
+		st[0] = uint64(len(in))
+		if err := i.alloc.CallWithStack(ctx, st); err != nil {
+			return nil, fmt.Errorf("%s: %w", abi.ExportAlloc, err)
+		}
+		ptr, from = uint32(st[0]), abi.ExportAlloc
 	}
-	ptr := uint32(st[0])
 	if !i.mod.Memory().Write(ptr, in) {
-		return nil, fmt.Errorf("%s returned %#x, outside memory for %d bytes", abi.ExportAlloc, ptr, len(in))
+		return nil, fmt.Errorf("%s returned %#x, outside memory for %d bytes", from, ptr, len(in))
 	}
 	st[0], st[1] = uint64(ptr), uint64(len(in))
 	if err := fn.CallWithStack(ctx, st); err != nil {
@@ -111,7 +153,8 @@ func (i *instance) read(packed uint64, maxOut int) ([]byte, error) {
 
 // manifest calls runbook_manifest.
 func (i *instance) manifest(ctx context.Context) (abi.Manifest, error) {
-	defer i.sleep.during(ctx)()
+	i.sleep.during(ctx)
+	defer i.sleep.end()
 	fn := i.mod.ExportedFunction(abi.ExportManifest)
 	res, err := fn.Call(ctx)
 	if err != nil {

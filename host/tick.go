@@ -2,7 +2,7 @@ package host
 
 import (
 	"context"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
@@ -53,28 +53,41 @@ func deadlinePassed(ctx context.Context) bool {
 // sleeper is an instance's WASI sleep (poll_oneoff with a clock, which
 // Go's time.Sleep becomes): a real sleep that ends early when the current
 // call is done. wazero's sys.Nanosleep gets no context, so the instance
-// publishes its current call's done channel here. An early return is
+// publishes its current call's context here. An early return is
 // harmless: the guest sees a short sleep, and its next tick (or, on the
 // fallback path, WithCloseOnContextDone) stops it.
 type sleeper struct {
-	done atomic.Pointer[<-chan struct{}]
+	mu  sync.Mutex
+	ctx context.Context // the current call's; nil between calls
 }
 
-// during makes sleeps end when ctx is done, until the returned func runs.
-func (s *sleeper) during(ctx context.Context) (end func()) {
-	d := ctx.Done()
-	s.done.Store(&d)
-	return func() { s.done.Store(nil) }
+// during makes sleeps end when ctx is done, until end runs. It keeps ctx
+// itself, not ctx.Done(): asking for Done makes a cancelable context
+// allocate its channel, which a call that never sleeps does not need (it
+// used to cost a closure, a heap copy of the channel and the channel on
+// every call).
+func (s *sleeper) during(ctx context.Context) {
+	s.mu.Lock()
+	s.ctx = ctx
+	s.mu.Unlock()
+}
+
+func (s *sleeper) end() {
+	s.mu.Lock()
+	s.ctx = nil
+	s.mu.Unlock()
 }
 
 func (s *sleeper) sleep(ns int64) {
-	var done <-chan struct{}
-	if p := s.done.Load(); p != nil {
-		done = *p
-	}
 	if ns <= 0 {
 		return
 	}
+	var done <-chan struct{}
+	s.mu.Lock()
+	if s.ctx != nil {
+		done = s.ctx.Done()
+	}
+	s.mu.Unlock()
 	t := time.NewTimer(time.Duration(ns))
 	defer t.Stop()
 	select {

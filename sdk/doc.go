@@ -5,7 +5,8 @@
 //
 // It declares a manifest and one typed function in an init function; the
 // SDK provides the ABI v1 exports (runbook_abi_v1, runbook_manifest,
-// runbook_alloc, runbook_call, runbook_validate), decodes the config into
+// runbook_alloc, runbook_call, runbook_call_bin, runbook_validate,
+// runbook_input_buffer), decodes the config into
 // the author's type, and turns host calls into ordinary Go functions.
 // Nothing here touches wasm memory or JSON from the author's side.
 //

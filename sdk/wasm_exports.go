@@ -21,7 +21,17 @@ var (
 	spare  []byte   // a consumed input buffer, for the next runbook_alloc
 	outBuf []byte   // the last runbook_call output's array
 	result []byte
+	// inputBuf is where the host writes every input that fits, once it
+	// has asked runbook_input_buffer (docs/ABI.md §6.2): a call is then
+	// one guest entry instead of two (runbook_alloc, then the call).
+	// Allocated at the first ask, never freed: it must not move or be
+	// collected while the host holds its address.
+	inputBuf []byte
 )
+
+// inputBufSize holds a worker's input for any usual check (a few hundred
+// bytes of context and config); larger inputs go through runbook_alloc.
+const inputBufSize = 16 << 10
 
 //go:wasmexport runbook_abi_v1
 func abiV1() {}
@@ -41,6 +51,14 @@ func allocExport(size uint32) uint32 {
 	}
 	allocs = append(allocs, b)
 	return uint32(uintptr(unsafe.Pointer(&b[0])))
+}
+
+//go:wasmexport runbook_input_buffer
+func inputBufferExport() uint64 {
+	if inputBuf == nil {
+		inputBuf = make([]byte, inputBufSize)
+	}
+	return abi.Pack(uint32(uintptr(unsafe.Pointer(&inputBuf[0]))), uint32(len(inputBuf)))
 }
 
 //go:wasmexport runbook_call
@@ -88,6 +106,9 @@ func validateExport(ptr, length uint32) uint64 {
 
 // take returns the input the host wrote at ptr and stops tracking it.
 func take(ptr, length uint32) []byte {
+	if inputBuf != nil && ptr == uint32(uintptr(unsafe.Pointer(&inputBuf[0]))) && int(length) <= len(inputBuf) {
+		return inputBuf[:length:length] // release leaves it alone: not a runbook_alloc buffer
+	}
 	for i, b := range allocs {
 		if uint32(uintptr(unsafe.Pointer(&b[0]))) == ptr {
 			if int(length) > len(b) {
@@ -106,6 +127,9 @@ func take(ptr, length uint32) []byte {
 // decoders copy everything they keep (config bytes, strings), so nothing
 // refers to it.
 func release(b []byte) {
+	if inputBuf != nil && cap(b) > 0 && unsafe.SliceData(b) == unsafe.SliceData(inputBuf) {
+		return // the persistent input buffer stays where the host knows it
+	}
 	if cap(b) <= maxScratch {
 		spare = b[:cap(b)]
 	}

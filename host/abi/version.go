@@ -20,6 +20,12 @@ const (
 	// ExportCallBinary (optional): runbook_call with the binary Input and
 	// Output of callbin.go. The host uses it when a plugin exports it.
 	ExportCallBinary = "runbook_call_bin"
+	// ExportInputBuffer (optional): () -> i64 packed (ptr, len) of a
+	// guest-owned buffer that stays valid for the instance's life. The
+	// host asks once per instance and writes every input that fits there,
+	// calling runbook_call, runbook_call_bin or runbook_validate without a
+	// runbook_alloc first (docs/ABI.md §6.2). A zero length means none.
+	ExportInputBuffer = "runbook_input_buffer"
 	// ExportValidate (optional): (ptr i32, len i32) -> i64 packed (ptr, len)
 	// of a Validation JSON.
 	ExportValidate = "runbook_validate"
