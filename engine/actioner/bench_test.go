@@ -18,6 +18,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/control"
+	"github.com/runbookhq/runbook/engine/gctuning"
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
@@ -207,6 +208,9 @@ func (nativeFixed) Call(_ context.Context, c host.Call) (abi.Output, host.CallIn
 }
 
 func capacity(b *testing.B, checker worker.Caller) {
+	// The collector settings `runbook up` runs with (GOGC=100 in the
+	// environment measures Go's default instead).
+	b.Logf("gc: %v", gctuning.Apply(gctuning.Settings{}).LogValue())
 	monitors := envInt("RUNBOOK_BENCH_MONITORS", 100_000)
 	iv := time.Duration(envInt("RUNBOOK_BENCH_INTERVAL_S", 10)) * time.Second
 	window := time.Duration(envInt("RUNBOOK_BENCH_WINDOW_S", 20)) * time.Second
