@@ -255,7 +255,9 @@ func capacity(b *testing.B, checker worker.Caller) {
 	zone := map[string]string{"zone": "bench"}
 	s0 := metricSnap(b)
 	var ru0, ru1 runtimeUsage
+	var gc0, gc1 gcUsage
 	ru0.read()
+	gc0.read()
 	rc0 := redisCPU(b, r.rdb)
 	// RUNBOOK_BENCH_CPUPROFILE=file: a CPU profile of the measured window
 	// only (-cpuprofile would mostly show the warm-up's backlog).
@@ -275,6 +277,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 	time.Sleep(window)
 	s1 := metricSnap(b)
 	ru1.read()
+	gc1.read()
 	rc1 := redisCPU(b, r.rdb)
 	el := time.Since(start).Seconds()
 
@@ -313,6 +316,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 	if decided > 0 {
 		b.ReportMetric(float64((ru1.cpu-ru0.cpu+rc1-rc0).Microseconds())/decided, "cpu-us/result")
 	}
+	gc1.report(b, gc0, decided)
 	// Where the zone Redis' CPU goes, whole run (warm-up included).
 	if cs, err := r.rdb.Info(ctx, "commandstats").Result(); err == nil {
 		for _, line := range strings.Split(cs, "\r\n") {
