@@ -8,13 +8,18 @@ import (
 // gcUsage is what the Go runtime says about collection and allocation:
 // unlike the process' CPU, these barely move with the machine's load, so
 // a change in them shows on a shared machine.
-type gcUsage struct{ gcCPU, allocBytes, allocObjects, cycles float64 }
+type gcUsage struct{ gcCPU, allocBytes, allocObjects, cycles, pause, assist, idle float64 }
 
 var gcSamples = []string{
 	"/cpu/classes/gc/total:cpu-seconds",
 	"/gc/heap/allocs:bytes",
 	"/gc/heap/allocs:objects",
 	"/gc/cycles/total:gc-cycles",
+	// Parts of the GC CPU: stop-the-world time (times GOMAXPROCS),
+	// allocating goroutines made to help, and marking on idle Ps.
+	"/cpu/classes/gc/pause:cpu-seconds",
+	"/cpu/classes/gc/mark/assist:cpu-seconds",
+	"/cpu/classes/gc/mark/idle:cpu-seconds",
 }
 
 func (u *gcUsage) read() {
@@ -32,7 +37,7 @@ func (u *gcUsage) read() {
 		}
 		return 0
 	}
-	*u = gcUsage{v(0), v(1), v(2), v(3)}
+	*u = gcUsage{v(0), v(1), v(2), v(3), v(4), v(5), v(6)}
 }
 
 // report puts the window's collection and allocation per result.
@@ -44,4 +49,7 @@ func (u gcUsage) report(b *testing.B, before gcUsage, results float64) {
 	b.ReportMetric((u.allocBytes-before.allocBytes)/results, "alloc-B/result")
 	b.ReportMetric((u.allocObjects-before.allocObjects)/results, "allocs/result")
 	b.ReportMetric(u.cycles-before.cycles, "gc-cycles")
+	b.ReportMetric((u.pause-before.pause)*1e6/results, "gc-pause-us/result")
+	b.ReportMetric((u.assist-before.assist)*1e6/results, "gc-assist-us/result")
+	b.ReportMetric((u.idle-before.idle)*1e6/results, "gc-idle-us/result")
 }
