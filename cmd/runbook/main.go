@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/runbookhq/runbook/engine/gctuning"
 )
 
 type command struct {
@@ -54,6 +56,9 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
+	// Every component runs with the engine's collector settings (GOGC and
+	// GOMEMLIMIT from the environment win; `up` takes flags for them).
+	gctuning.Apply(gctuning.Settings{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := cmd.run(ctx, os.Args[2:]); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
+	"github.com/runbookhq/runbook/engine/gctuning"
 	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/web"
 	"github.com/runbookhq/runbook/zones"
@@ -30,8 +31,14 @@ func cmdUp(ctx context.Context, args []string) error {
 	zoneNames := fs.String("zone-name", "local", "names of the zones `up` runs, comma-separated (several zones share the private Redis and allow a staged plugin rollout)")
 	admin := fs.String("admin-email", "admin@localhost", "email of the first admin, created on first start")
 	publicURL := fs.String("public-url", "", "URL users reach the dashboard at, for full webhook URLs (default http://ADDR)")
+	gcPercent := fs.Int("gogc", 0, fmt.Sprintf("garbage collector target percent, GOGC (0 = %d; negative = off, the memory limit alone drives collections); the GOGC environment variable wins", gctuning.DefaultPercent))
+	memLimit := fs.String("memory-limit", "", "Go soft memory limit, GOMEMLIMIT, e.g. 2GiB or off (default half the machine's memory); the GOMEMLIMIT environment variable wins")
 	c.register(fs, "")
 	_ = fs.Parse(args)
+	limit, err := gctuning.ParseBytes(*memLimit)
+	if err != nil {
+		return fmt.Errorf("-memory-limit: %w", err)
+	}
 	if c.store == "" {
 		c.store = "bolt:" + filepath.Join(*data, "runbook.db")
 	}
@@ -39,6 +46,7 @@ func cmdUp(ctx context.Context, args []string) error {
 		c.cacheDir = filepath.Join(*data, "wasm-cache")
 	}
 	log := c.logger()
+	log.Info("garbage collector", "gc", gctuning.Apply(gctuning.Settings{Percent: *gcPercent, Limit: limit}))
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return fmt.Errorf("creating data dir: %w", err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/control"
+	"github.com/runbookhq/runbook/engine/gctuning"
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
@@ -207,6 +208,9 @@ func (nativeFixed) Call(_ context.Context, c host.Call) (abi.Output, host.CallIn
 }
 
 func capacity(b *testing.B, checker worker.Caller) {
+	// The collector settings `runbook up` runs with (GOGC=100 in the
+	// environment measures Go's default instead).
+	b.Logf("gc: %v", gctuning.Apply(gctuning.Settings{}).LogValue())
 	monitors := envInt("RUNBOOK_BENCH_MONITORS", 100_000)
 	iv := time.Duration(envInt("RUNBOOK_BENCH_INTERVAL_S", 10)) * time.Second
 	window := time.Duration(envInt("RUNBOOK_BENCH_WINDOW_S", 20)) * time.Second
@@ -251,7 +255,9 @@ func capacity(b *testing.B, checker worker.Caller) {
 	zone := map[string]string{"zone": "bench"}
 	s0 := metricSnap(b)
 	var ru0, ru1 runtimeUsage
+	var gc0, gc1 gcUsage
 	ru0.read()
+	gc0.read()
 	rc0 := redisCPU(b, r.rdb)
 	// RUNBOOK_BENCH_CPUPROFILE=file: a CPU profile of the measured window
 	// only (-cpuprofile would mostly show the warm-up's backlog).
@@ -271,6 +277,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 	time.Sleep(window)
 	s1 := metricSnap(b)
 	ru1.read()
+	gc1.read()
 	rc1 := redisCPU(b, r.rdb)
 	el := time.Since(start).Seconds()
 
@@ -309,6 +316,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 	if decided > 0 {
 		b.ReportMetric(float64((ru1.cpu-ru0.cpu+rc1-rc0).Microseconds())/decided, "cpu-us/result")
 	}
+	gc1.report(b, gc0, decided)
 	// Where the zone Redis' CPU goes, whole run (warm-up included).
 	if cs, err := r.rdb.Info(ctx, "commandstats").Result(); err == nil {
 		for _, line := range strings.Split(cs, "\r\n") {

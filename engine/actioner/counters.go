@@ -160,7 +160,8 @@ func prepare(res engine.Result, r row, s step1) (applyOutcome, []any, error) {
 	if err != nil {
 		return out, nil, fmt.Errorf("applying result %s: encoding history row: %w", res.ID, err)
 	}
-	args := []any{r.last, "apply", hist, "", "", 0, 0, 0}
+	args := make([]any, 8, commitArgsPerResult)
+	args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7] = r.last, "apply", hist, "", "", 0, 0, 0
 	if at := orderAt(res).UnixMilli(); r.last != "" && at < r.lastAt {
 		out.next, out.progress, out.stale = out.prev, finished, true
 		args[1] = "history"
@@ -190,6 +191,10 @@ func prepare(res engine.Result, r row, s step1) (applyOutcome, []any, error) {
 		fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
 	return out, args, nil
 }
+
+// commitArgsPerResult is how many ARGV one fresh result adds to the
+// commit script: 8 fixed, then 7 counter fields and values.
+const commitArgsPerResult = 22
 
 var errNoMonitor = errors.New("monitor not in zone redis")
 

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/gctuning"
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
@@ -52,6 +53,7 @@ func redisCPU(t testing.TB, rdb *redis.Client) time.Duration {
 // doing the same GETs at the same rate. The HTTP target runs in a child
 // process so neither side pays for it. It reports; it never asserts.
 func BenchmarkOverhead(b *testing.B) {
+	gctuning.Apply(gctuning.Settings{})       // as `runbook up` runs
 	rate := envInt("RUNBOOK_BENCH_RATE", 200) // checks per second
 	window := time.Duration(envInt("RUNBOOK_BENCH_WINDOW_S", 10)) * time.Second
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -141,9 +141,13 @@ func stepFor(it *pending) step1 {
 // write and returns those whose monitor moved since vals were read.
 func (a *Actioner) commit(ctx context.Context, keys zones.Keys, todo []*pending, steps []step1, vals []row) (
 	retry []*pending, retrySteps []step1, retryVals []row) {
-	ckeys := []string{keys.BehindHistory(), keys.BehindEvents(), keys.Heartbeat(), keys.HeartbeatIntervals()}
-	args := []any{0}
-	var sent []int
+	// Sized once: growing them by append was a tenth of the actioner's
+	// allocated bytes (22 arguments per result).
+	ckeys := make([]string, 4, 4+len(todo))
+	ckeys[0], ckeys[1], ckeys[2], ckeys[3] = keys.BehindHistory(), keys.BehindEvents(), keys.Heartbeat(), keys.HeartbeatIntervals()
+	args := make([]any, 1, 1+commitArgsPerResult*len(todo))
+	args[0] = 0
+	sent := make([]int, 0, len(todo))
 	for i, it := range todo {
 		out, a, err := prepare(it.res, vals[i], steps[i])
 		it.out = out

@@ -78,6 +78,9 @@ func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, er
 	}
 	writes := []func([]string) (int, error){
 		func(raw []string) (int, error) {
+			if eh, ok := st.(store.EncodedHistory); ok {
+				return writeEncodedHistory(ctx, j, lists[0], raw, eh)
+			}
 			return write(ctx, j, lists[0], raw, jsondec.Result, func(rows []engine.Result) error { return st.AddHistory(ctx, rows...) })
 		},
 		func(raw []string) (int, error) {
@@ -135,21 +138,92 @@ func (j *Journal) Flush(ctx context.Context, st store.Store, batch int) (int, er
 // does not decode is moved aside for a person, never retried forever.
 func write[T any](ctx context.Context, j *Journal, key string, raw []string, decode func([]byte, *T) error, put func([]T) error) (int, error) {
 	rows := make([]T, 0, len(raw))
+	var dead deadRows
 	for _, r := range raw {
 		var v T
 		if err := decode([]byte(r), &v); err != nil {
-			j.rdb.RPush(ctx, key+":dead", r)
-			slog.Error("journal: undecodable row moved aside", "zone", j.zone, "key", key, "err", err)
+			dead.add(r, err)
 			continue
 		}
 		rows = append(rows, v)
 	}
-	if len(rows) == 0 {
-		return 0, nil
+	if len(rows) > 0 {
+		if err := put(rows); err != nil {
+			return 0, fmt.Errorf("journal %s: writing %d rows of %s to the store: %w", j.zone, len(rows), key, err)
+		}
 	}
-	if err := put(rows); err != nil {
-		return 0, fmt.Errorf("journal %s: writing %d rows of %s to the store: %w", j.zone, len(rows), key, err)
+	dead.moveAside(ctx, j, key)
+	return len(rows), nil
+}
+
+// deadRows are rows that do not decode. They are moved aside (for a
+// person, never retried forever) only once the rest of their batch is
+// stored, i.e. when the batch is about to be trimmed: a batch the store
+// refused is read again, and its dead rows must not be moved twice.
+type deadRows struct {
+	rows []any
+	errs []error
+}
+
+func (d *deadRows) add(row string, err error) {
+	d.rows = append(d.rows, row)
+	d.errs = append(d.errs, err)
+}
+
+func (d *deadRows) moveAside(ctx context.Context, j *Journal, key string) {
+	if len(d.rows) == 0 {
+		return
 	}
+	if err := j.rdb.RPush(ctx, key+":dead", d.rows...).Err(); err != nil {
+		slog.Error("journal: moving undecodable rows aside", "zone", j.zone, "key", key, "rows", len(d.rows), "err", err)
+	}
+	for _, err := range d.errs {
+		slog.Error("journal: undecodable row moved aside", "zone", j.zone, "key", key, "err", err)
+	}
+}
+
+// writeEncodedHistory hands history rows to the store as the journal holds
+// them: only id, monitor and time are read (and the rest checked) on the
+// fast path, nothing is re-encoded, and all rows share one buffer. A row
+// the fast path cannot vouch for is decoded; one that does not decode is
+// moved aside, as in write.
+func writeEncodedHistory(ctx context.Context, j *Journal, key string, raw []string, st store.EncodedHistory) (int, error) {
+	size := 0
+	for _, r := range raw {
+		size += len(r)
+	}
+	buf := make([]byte, 0, size)
+	rows := make([]store.EncodedResult, 0, len(raw))
+	var h jsondec.Head
+	var dead deadRows
+	for _, r := range raw {
+		start := len(buf)
+		buf = append(buf, r...)
+		b := buf[start:len(buf):len(buf)]
+		if jsondec.ResultHead(b, &h) {
+			rows = append(rows, store.EncodedResult{ID: string(h.ID), MonitorID: string(h.MonitorID), At: h.At, JSON: b})
+			continue
+		}
+		var res engine.Result
+		if err := jsondec.Result(b, &res); err != nil || res.ID == "" {
+			if err == nil {
+				err = errors.New("no id")
+			}
+			dead.add(r, err)
+			continue
+		}
+		at := res.FinishedAt
+		if at.IsZero() {
+			at = res.ScheduledAt
+		}
+		rows = append(rows, store.EncodedResult{ID: res.ID, MonitorID: res.MonitorID, At: at, JSON: b})
+	}
+	if len(rows) > 0 {
+		if err := st.AddEncodedHistory(ctx, rows); err != nil {
+			return 0, fmt.Errorf("journal %s: writing %d rows of %s to the store: %w", j.zone, len(rows), key, err)
+		}
+	}
+	dead.moveAside(ctx, j, key)
 	return len(rows), nil
 }
 

@@ -41,7 +41,25 @@ func (s *Store) AddHistory(ctx context.Context, rows ...engine.Result) error {
 		}
 		recs[i] = record{id: r.ID, monitor: r.MonitorID, at: resultTime(r), raw: buf[start:len(buf):len(buf)]}
 	}
-	return s.update(ctx, fmt.Sprintf("add %d history rows", len(rows)), func(tx *bbolt.Tx) error {
+	return s.addHistory(ctx, recs)
+}
+
+// AddEncodedHistory stores rows the journal holds as they are: the bytes
+// it writes are what AddHistory would have written for the decoded row
+// (both come from jsonenc), so History and HistoryHours read them alike.
+func (s *Store) AddEncodedHistory(ctx context.Context, rows []store.EncodedResult) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	recs := make([]record, len(rows))
+	for i, r := range rows {
+		recs[i] = record{id: r.ID, monitor: r.MonitorID, at: r.At, raw: r.JSON}
+	}
+	return s.addHistory(ctx, recs)
+}
+
+func (s *Store) addHistory(ctx context.Context, recs []record) error {
+	return s.update(ctx, fmt.Sprintf("add %d history rows", len(recs)), func(tx *bbolt.Tx) error {
 		return addRecords(tx, historyKind, recs)
 	})
 }

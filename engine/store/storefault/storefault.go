@@ -8,6 +8,7 @@ package storefault
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -136,6 +137,24 @@ func (f *Store) AddHistory(ctx context.Context, rows ...engine.Result) error {
 		return err
 	}
 	return f.Store.AddHistory(ctx, rows...)
+}
+
+// AddEncodedHistory fails like AddHistory; a wrapped store without it
+// takes the rows decoded.
+func (f *Store) AddEncodedHistory(ctx context.Context, rows []store.EncodedResult) error {
+	if err := f.write(fmt.Sprintf("add %d history rows", len(rows))); err != nil {
+		return err
+	}
+	if eh, ok := f.Store.(store.EncodedHistory); ok {
+		return eh.AddEncodedHistory(ctx, rows)
+	}
+	decoded := make([]engine.Result, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal(r.JSON, &decoded[i]); err != nil {
+			return fmt.Errorf("decode history row %q: %w", r.ID, err)
+		}
+	}
+	return f.Store.AddHistory(ctx, decoded...)
 }
 
 func (f *Store) AddEvents(ctx context.Context, events ...engine.Event) error {
