@@ -110,7 +110,7 @@ func (s *Server) apiAdminPushPlugin(c *fiber.Ctx) error {
 // pushOptions: the host's compilation cache and every zone's Redis, so
 // pushes inspect once and prepare on every node before promoting.
 func (s *Server) pushOptions(zones []string, actor string) rollout.PushOptions {
-	return rollout.PushOptions{Zones: zones, Actor: actor, Cache: s.cfg.PluginCache, Redis: s.cfg.ZoneRedis}
+	return rollout.PushOptions{Zones: zones, Actor: actor, Cache: s.cfg.PluginCache, Redis: s.cfg.ZoneRedis, Baseline: s.cfg.PluginBaseline}
 }
 
 // pushBody is a push's answer: the version's lock entry, and per zone

@@ -82,8 +82,8 @@ func TestAdminPushesAndRollsBackPlugins(t *testing.T) {
 		t.Fatalf("deployments %+v", ds)
 	}
 	// One version only: nothing to roll back to, said plainly.
-	if r := e.do("POST", "/api/v1/admin/plugins/webhook/rollback?zones=z1", e.admin, nil); r.Code < 400 {
-		t.Fatalf("rollback without a previous version: %d %s", r.Code, r.Body)
+	if r := e.do("POST", "/api/v1/admin/plugins/webhook/rollback?zones=z1", e.admin, nil); r.Code != 409 || r.errCode() != "no_previous_version" {
+		t.Fatalf("rollback without a previous version: %d %s, want 409 no_previous_version", r.Code, r.Body)
 	}
 	// The API's own limit still holds everywhere else.
 	big, _ := json.Marshal(map[string]string{"name": strings.Repeat("x", e.s.cfg.BodyLimit)})

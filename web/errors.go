@@ -57,6 +57,8 @@ func failErr(c *fiber.Ctx, err error) error {
 		return fail(c, fiber.StatusConflict, "conflict", err.Error(), fieldReason{"id", "is taken"})
 	case errors.Is(err, store.ErrConflict):
 		return fail(c, fiber.StatusConflict, "conflict", err.Error())
+	case errors.Is(err, store.ErrNoPreviousVersion):
+		return fail(c, fiber.StatusConflict, "no_previous_version", err.Error())
 	case errors.Is(err, store.ErrUnavailable):
 		return fail(c, fiber.StatusServiceUnavailable, "unavailable", "the store is unavailable; try again shortly")
 	}

@@ -3,6 +3,8 @@ package web
 import (
 	"strings"
 
+	"github.com/runbookhq/runbook/host/lock"
+
 	"github.com/redis/go-redis/v9"
 	"github.com/tetratelabs/wazero"
 
@@ -31,4 +33,11 @@ func WithPublicURL(u string) Option {
 // promoted and the switch is a pointer swap (engine/rollout).
 func WithZoneRedis(m map[string]redis.UniversalClient) Option {
 	return func(cfg *Config) { cfg.ZoneRedis = m }
+}
+
+// WithPluginBaseline gives plugin pushes the plugins.lock the zones' nodes
+// run (rollout.LoadBaseline), so the first push of a plugin can be rolled
+// back to the version it replaced.
+func WithPluginBaseline(b []lock.Entry) Option {
+	return func(cfg *Config) { cfg.PluginBaseline = b }
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"github.com/tetratelabs/wazero"
 	"log/slog"
 	"time"
+
+	"github.com/runbookhq/runbook/host/lock"
+	"github.com/tetratelabs/wazero"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
@@ -69,6 +71,9 @@ type Config struct {
 	// ZoneRedis reaches each zone's Redis, so plugin pushes prepare the
 	// version on every node before promoting it (WithZoneRedis).
 	ZoneRedis map[string]redis.UniversalClient
+	// PluginBaseline is the plugins.lock the zones' nodes run
+	// (WithPluginBaseline).
+	PluginBaseline []lock.Entry
 	// SwitchTimeout bounds how long a rollback waits for every node to
 	// serve the previous version (0: rollout.DefaultSwitchTimeout).
 	SwitchTimeout time.Duration

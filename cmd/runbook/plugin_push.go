@@ -44,6 +44,7 @@ func pluginPush(ctx context.Context, args []string) error {
 	grant := fs.String("grant", "", "capabilities allowed, comma-separated; a module asking for more is refused (default: what its manifest asks)")
 	timeoutMS := fs.Int("timeout-ms", 0, "per-call time limit for this version (0: host default)")
 	memoryMiB := fs.Int("memory-mib", 0, "memory limit for this version (0: host default)")
+	lockFile := fs.String("lock", "plugins.lock", "the plugins.lock the zones' nodes run: a zone's first push of a plugin records its version as the one before, for rollback (missing file: none)")
 	cacheDir := fs.String("wasm-cache", "", "compile into this wazero cache directory; point it at the -wasm-cache the workers and actioners share and they load the version without compiling it again")
 	_ = fs.Parse(args)
 	if fs.NArg() != 1 {
@@ -60,6 +61,9 @@ func pluginPush(ctx context.Context, args []string) error {
 		return pushVia(ctx, a, wasm, splitList(*zoneList), splitList(*grant))
 	}
 	o := rollout.PushOptions{Zones: splitList(*zoneList), Actor: cliActor(), ReadyTimeout: *readyTimeout}
+	if o.Baseline, err = rollout.LoadBaseline(*lockFile); err != nil {
+		return fmt.Errorf("push: -lock: %w", err)
+	}
 	if *grant != "" {
 		o.Grant = splitList(*grant)
 	}

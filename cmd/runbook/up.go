@@ -15,6 +15,7 @@ import (
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/engine/gctuning"
+	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/web"
 	"github.com/runbookhq/runbook/zones"
@@ -116,10 +117,16 @@ func cmdUp(ctx context.Context, args []string) error {
 		unpublishAPI()
 	}()
 	started := false
+	// Pushes record the lock's version as the one they replace, so the
+	// first push of a plugin can be rolled back.
+	baseline, err := rollout.LoadBaseline(c.lockFile)
+	if err != nil {
+		return err
+	}
 	err = node.Run(ctx, node.Options{
 		Roles: node.AllRoles, Zones: zs, Store: st, Host: h, NewHost: newHost,
 		HTTPAddr: *httpAddr, SessionKey: key, Logger: log,
-		Web: []web.Option{web.WithSecrets(box), web.WithPublicURL(*publicURL)},
+		Web: []web.Option{web.WithSecrets(box), web.WithPublicURL(*publicURL), web.WithPluginBaseline(baseline)},
 		Ready: func() {
 			started = true
 			go func() {

@@ -131,6 +131,9 @@ func promoteAll(ctx context.Context, st store.Store, e lock.Entry, o PushOptions
 	rep.PromotedAt = time.Now()
 	for i := range rep.Zones {
 		zr := &rep.Zones[i]
+		if err := seedBaseline(ctx, st, zr.Zone, e, o.Baseline); err != nil {
+			return fmt.Errorf("promoting in zone %s: %w", zr.Zone, err)
+		}
 		if _, err := st.SetPluginCurrent(ctx, zr.Zone, e.Name, e.Version); err != nil {
 			return fmt.Errorf("promoting in zone %s: %w", zr.Zone, err)
 		}

@@ -53,6 +53,10 @@ type PushOptions struct {
 	// NodeTTL: a node whose last heartbeat is older is not waited for
 	// (default DefaultNodeTTL).
 	NodeTTL time.Duration
+	// Baseline is the plugins.lock the zones' nodes run (LoadBaseline):
+	// a zone's first push of a plugin records the baseline's version as
+	// the one before, so `plugin rollback` can return to it.
+	Baseline []lock.Entry
 }
 
 // Push inspects wasm, then rolls it out to every zone named in two
