@@ -176,6 +176,7 @@ func TestHTTPPathsAgree(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
+	byName := "http://localhost:" + srv.URL[strings.LastIndex(srv.URL, ":")+1:]
 
 	informational := rawServer(t, func(c net.Conn, br *bufio.Reader) {
 		req, err := http.ReadRequest(br)
@@ -270,6 +271,11 @@ func TestHTTPPathsAgree(t *testing.T) {
 		{name: "timeout_ms before the response", target: srv.URL, req: abi.HTTPRequest{URL: srv.URL + "/slow-head", TimeoutMS: 150}, check: wantErr(abi.ErrCodeFailed, "context deadline exceeded", 2*time.Second)},
 		{name: "timeout_ms during the body", target: srv.URL, req: abi.HTTPRequest{URL: srv.URL + "/slow-body", TimeoutMS: 150}, check: wantErr(abi.ErrCodeFailed, "deadline exceeded", 2*time.Second)},
 		{name: "call deadline before the response", target: srv.URL, callTTL: 150 * time.Millisecond, req: abi.HTTPRequest{URL: srv.URL + "/slow-head"}, check: wantErr(abi.ErrCodeFailed, "context deadline exceeded", 2*time.Second)},
+		{name: "host name resolved: dns timing", target: byName, req: abi.HTTPRequest{URL: byName + "/plain"}, check: func(t *testing.T, r pathResult) {
+			if r.err != nil || r.resp.Status != 200 || r.resp.Timing.DNSMS <= 0 || r.resp.Timing.ConnectMS <= 0 {
+				t.Errorf("by name: %d %+v, %v", r.resp.Status, r.resp.Timing, r.err)
+			}
+		}},
 		{name: "nothing listening", target: "http://127.0.0.1:1", req: abi.HTTPRequest{URL: "http://127.0.0.1:1/"}, check: wantErr(abi.ErrCodeFailed, "connection refused", 0)},
 	}
 	for _, c := range cases {
