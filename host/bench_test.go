@@ -197,6 +197,10 @@ func BenchmarkHTTPCheck(b *testing.B) {
 			"wasm-http-status":           newHost(true, true),
 			"wasm-http-status-alloc":     newHost(true, false), // runbook_input_buffer ignored
 			"wasm-http-status-json-call": newHost(false, true),
+			"wasm-http-status-nethttp": func() *host.Host { // the direct path off: net/http's client
+				defer host.SetHTTPDirectForTest(false)()
+				return newHost(true, true)
+			}(),
 		}
 		b.Run(conn.name+"/native-go", func(b *testing.B) {
 			i := 0
@@ -207,7 +211,25 @@ func BenchmarkHTTPCheck(b *testing.B) {
 				i++
 			})
 		})
-		for _, name := range []string{"wasm-http-status", "wasm-http-status-alloc", "wasm-http-status-json-call"} {
+		// The same check natively, the way the http capability's direct
+		// path sends it (one goroutine; fresh connections only): against
+		// this, the wasm figure shows the sandbox's cost alone, while
+		// native-go (net/http) stays the bar.
+		if !conn.keepAlive {
+			b.Run(conn.name+"/native-go-direct", func(b *testing.B) {
+				i := 0
+				reportCPU(b, func() {
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					status, err := host.DirectGetForBench(ctx, urls[i%benchMonitors], 64<<10)
+					cancel()
+					if err != nil || status != http.StatusOK {
+						b.Fatal(status, err)
+					}
+					i++
+				})
+			})
+		}
+		for _, name := range []string{"wasm-http-status", "wasm-http-status-nethttp", "wasm-http-status-alloc", "wasm-http-status-json-call"} {
 			h := hosts[name]
 			b.Run(conn.name+"/"+name, func(b *testing.B) {
 				i := 0

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -79,37 +78,51 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	if r.Host != "" {
 		req.Host = r.Host
 	}
-	transport, noRedirects := h.transport.get(r.TLS)
-	client := noRedirects // shared: nothing of this request in it
-	if r.FollowRedirects {
-		client = &http.Client{
-			Transport: transport,
-			CheckRedirect: func(next *http.Request, via []*http.Request) error {
-				if len(via) >= 10 {
-					return http.ErrUseLastResponse
-				}
-				// Each hop must stay on the target, or a redirect escapes it.
-				return env.CheckAddress(next.URL.Scheme, next.URL.Hostname(), next.URL.Port())
-			},
+	var resp *http.Response
+	wrapBody := func(err error) error { return err }
+	if h.transport.directApplies(u.Scheme, r.FollowRedirects) {
+		tm.start = time.Now()
+		d, err := directDo(req, &tm)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, r.URL, err)
 		}
-	}
-	tm.start = time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		var he *abi.HostError
-		if errors.As(err, &he) {
-			return nil, he
+		defer d.Close()
+		resp = d.Response
+		wrapBody = func(err error) error { return ctxErr(ctx, err) }
+	} else {
+		transport, noRedirects := h.transport.get(r.TLS)
+		client := noRedirects // shared: nothing of this request in it
+		if r.FollowRedirects {
+			client = &http.Client{
+				Transport: transport,
+				CheckRedirect: func(next *http.Request, via []*http.Request) error {
+					if len(via) >= 10 {
+						return http.ErrUseLastResponse
+					}
+					// Each hop must stay on the target, or a redirect escapes it.
+					return env.CheckAddress(next.URL.Scheme, next.URL.Hostname(), next.URL.Port())
+				},
+			}
 		}
-		return nil, fmt.Errorf("%s %s: %w", method, r.URL, unwrapURLError(err))
+		tm.start = time.Now()
+		var err error
+		resp, err = client.Do(req)
+		if err != nil {
+			var he *abi.HostError
+			if errors.As(err, &he) {
+				return nil, he
+			}
+			return nil, fmt.Errorf("%s %s: %w", method, r.URL, unwrapURLError(err))
+		}
+		defer resp.Body.Close()
 	}
-	defer resp.Body.Close()
 	limit := h.cfg.MaxHTTPBodyBytes
 	if r.MaxBodyBytes > 0 {
 		limit = min(r.MaxBodyBytes, limit)
 	}
 	buf, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: read body: %w", method, r.URL, err)
+		return nil, fmt.Errorf("%s %s: read body: %w", method, r.URL, wrapBody(err))
 	}
 	size := int64(len(buf))
 	drained, _ := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainBytes))
@@ -208,6 +221,8 @@ type transports struct {
 	// keepAlive is httpKeepAlive when the Host was made: transports are
 	// made later, on first use, when a benchmark may have set it back.
 	keepAlive bool
+	// direct is httpDirect when the Host was made (cap_http_direct.go).
+	direct bool
 }
 
 // transportClient is a transport and the client that uses it without
@@ -219,7 +234,7 @@ type transportClient struct {
 }
 
 func newTransports() *transports {
-	return &transports{m: map[abi.TLS]transportClient{}, keepAlive: httpKeepAlive}
+	return &transports{m: map[abi.TLS]transportClient{}, keepAlive: httpKeepAlive, direct: httpDirect}
 }
 
 // noRedirects is the CheckRedirect of the shared clients.
@@ -236,8 +251,8 @@ func (ts *transports) get(opt *abi.TLS) (*http.Transport, *http.Client) {
 		return tc.t, tc.client
 	}
 	t := &http.Transport{
-		Proxy:                 nil, // checks measure the target, not a proxy
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy:                 nil,                    // checks measure the target, not a proxy
+		DialContext:           httpDialer.DialContext, // the direct path's too
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   16,

@@ -3,6 +3,8 @@ package host
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"time"
 
 	"github.com/runbookhq/runbook/host/abi"
@@ -168,4 +170,31 @@ func GuestEntryForBench(ctx context.Context, h *Host, name string, n int) error 
 		}
 	}
 	return nil
+}
+
+// SetHTTPDirectForTest sets whether hosts created afterwards take the
+// same-goroutine request path where it applies, and returns a func
+// restoring the previous setting. Not safe for parallel tests.
+func SetHTTPDirectForTest(on bool) (restore func()) {
+	prev := httpDirect
+	httpDirect = on
+	return func() { httpDirect = prev }
+}
+
+// DirectGetForBench is a GET of url on the direct path, the body read
+// (up to limit) and discarded: the same technique natively, without the
+// capability around it.
+func DirectGetForBench(ctx context.Context, url string, limit int64) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	var tm timing
+	d, err := directDo(req, &tm)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(d.Body, limit))
+	return d.StatusCode, nil
 }
