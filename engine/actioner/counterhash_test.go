@@ -40,8 +40,9 @@ func TestCountersHashCompleteAfterEachResult(t *testing.T) {
 	at := func(i int) time.Time { return start.Add(time.Duration(i) * time.Second) }
 	prevLast := ""
 	for i, s := range steps {
-		// 0,1 -> one; 2 -> two (reads the hash); 3,4 -> one (its memory
-		// is stale: the commit's condition sends it back to the hash).
+		// Results 2 and 5 go to two (it reads the hash); the others to
+		// one, whose remembered row is then stale, so its commit's
+		// condition fails and it re-reads the hash.
 		a := one
 		if i == 2 || i == 5 {
 			a = two
