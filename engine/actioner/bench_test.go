@@ -259,6 +259,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 	ru0.read()
 	gc0.read()
 	rc0 := redisCPU(b, r.rdb)
+	cs0 := cmdStats(b, r.rdb)
 	// RUNBOOK_BENCH_CPUPROFILE=file: a CPU profile of the measured window
 	// only (-cpuprofile would mostly show the warm-up's backlog).
 	if f := os.Getenv("RUNBOOK_BENCH_CPUPROFILE"); f != "" {
@@ -279,6 +280,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 	ru1.read()
 	gc1.read()
 	rc1 := redisCPU(b, r.rdb)
+	cs1 := cmdStats(b, r.rdb)
 	el := time.Since(start).Seconds()
 
 	claimed := counterSum(s1, "runbook_control_claimed_total", zone) - counterSum(s0, "runbook_control_claimed_total", zone)
@@ -315,16 +317,10 @@ func capacity(b *testing.B, checker worker.Caller) {
 	b.ReportMetric((rc1-rc0).Seconds()/el, "cpu-cores-redis")
 	if decided > 0 {
 		b.ReportMetric(float64((ru1.cpu-ru0.cpu+rc1-rc0).Microseconds())/decided, "cpu-us/result")
+		b.ReportMetric(float64((rc1-rc0).Microseconds())/decided, "redis-cpu-us/result")
 	}
+	reportCmdStats(b, cs0, cs1, decided)
 	gc1.report(b, gc0, decided)
-	// Where the zone Redis' CPU goes, whole run (warm-up included).
-	if cs, err := r.rdb.Info(ctx, "commandstats").Result(); err == nil {
-		for _, line := range strings.Split(cs, "\r\n") {
-			if strings.HasPrefix(line, "cmdstat_") {
-				b.Logf("redis %s", line)
-			}
-		}
-	}
 	b.Logf("monitors=%d interval=%s window=%.1fs claimed=%.0f checked=%.0f decided=%.0f flushed=%.0f backlog=%d reactions=%.0f goroutines=%d",
 		monitors, iv, el, claimed, checked, decided, flushed, backlog, react.total, runtime.NumGoroutine())
 }

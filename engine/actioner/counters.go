@@ -108,35 +108,53 @@ type heartbeatArm struct {
 // what the zone Redis' CPU goes on), and history/event rows go in one
 // RPUSH each.
 //
+// Every argument costs Redis a string object and every HSET field a hash
+// write, so a result sends only what it needs: optional parts are flagged
+// in its op string and the counters hash gets only the fields that
+// changed (last, last_at and last_done always: they describe the result
+// just applied). The hash's layout is the same as before.
+//
 // KEYS: history list, events list, heartbeat zset, heartbeat ivs, then one
 // counters hash per result.
 // ARGV: number of results, then per result: expected last ("" = none),
-// mode ("apply" | "history"), history row, event row ("" = none),
-// heartbeat id ("" = none), deadline ms, interval ms, number of field
-// arguments, field/value pairs for the counters.
+// op, history row; then, by op: "h" (history only) nothing more; "a"
+// (apply) with optional flags "e" (an event row follows) and "b" (a
+// heartbeat id, deadline ms and interval ms follow), then the number of
+// field arguments and the field/value pairs for the counters.
 // It returns one 1 (applied) or 0 (counters moved: re-read) per result.
 var commitScript = redis.NewScript(`
 local n = tonumber(ARGV[1])
 local p = 2
 local out, hist, evs = {}, {}, {}
+local find = string.find
 for i = 1, n do
   local key = KEYS[4 + i]
-  local nf = tonumber(ARGV[p + 7])
-  if (redis.call('HGET', key, 'last') or '') ~= ARGV[p] then
-    out[i] = 0
-  else
+  local op = ARGV[p + 1]
+  local q = p + 3
+  local ok = (redis.call('HGET', key, 'last') or '') == ARGV[p]
+  if ok then
     out[i] = 1
     hist[#hist + 1] = ARGV[p + 2]
-    if ARGV[p + 1] == 'apply' then
-      if ARGV[p + 3] ~= '' then evs[#evs + 1] = ARGV[p + 3] end
-      if ARGV[p + 4] ~= '' then
-        redis.call('ZADD', KEYS[3], tonumber(ARGV[p + 5]), ARGV[p + 4])
-        redis.call('HSET', KEYS[4], ARGV[p + 4], ARGV[p + 6])
-      end
-      redis.call('HSET', key, unpack(ARGV, p + 8, p + 7 + nf))
-    end
+  else
+    out[i] = 0
   end
-  p = p + 8 + nf
+  if op ~= 'h' then
+    if find(op, 'e', 1, true) then
+      if ok then evs[#evs + 1] = ARGV[q] end
+      q = q + 1
+    end
+    if find(op, 'b', 1, true) then
+      if ok then
+        redis.call('ZADD', KEYS[3], tonumber(ARGV[q + 1]), ARGV[q])
+        redis.call('HSET', KEYS[4], ARGV[q], ARGV[q + 2])
+      end
+      q = q + 3
+    end
+    local nf = tonumber(ARGV[q])
+    if ok then redis.call('HSET', key, unpack(ARGV, q + 1, q + nf)) end
+    q = q + 1 + nf
+  end
+  p = q
 end
 if #hist > 0 then redis.call('RPUSH', KEYS[1], unpack(hist)) end
 if #evs > 0 then redis.call('RPUSH', KEYS[2], unpack(evs)) end
@@ -160,41 +178,61 @@ func prepare(res engine.Result, r row, s step1) (applyOutcome, []any, error) {
 	if err != nil {
 		return out, nil, fmt.Errorf("applying result %s: encoding history row: %w", res.ID, err)
 	}
-	args := make([]any, 8, commitArgsPerResult)
-	args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7] = r.last, "apply", hist, "", "", 0, 0, 0
 	if at := orderAt(res).UnixMilli(); r.last != "" && at < r.lastAt {
 		out.next, out.progress, out.stale = out.prev, finished, true
-		args[1] = "history"
-		return out, args, nil
+		return out, []any{r.last, "h", hist}, nil
 	}
 	out.next, out.changed = out.prev.ApplyAt(res.Status, res.FinishedAt)
 	out.progress, out.fresh = fresh, true
+	args := make([]any, 3, commitArgsPerResult)
+	args[0], args[2] = r.last, hist
+	op := "a"
 	b := s.record(out.prev, out.next, out.changed)
 	if len(b.Events) > 0 {
 		ev, err := json.Marshal(b.Events[0])
 		if err != nil {
 			return out, nil, fmt.Errorf("applying result %s: encoding event: %w", res.ID, err)
 		}
-		args[3] = ev
+		op += "e"
+		args = append(args, ev)
 	}
 	if a := s.arm; a != nil {
-		args[4], args[5], args[6] = a.id, a.deadline.UnixMilli(), a.interval.Milliseconds()
+		op += "b"
+		args = append(args, a.id, a.deadline.UnixMilli(), a.interval.Milliseconds())
 	}
+	args[1] = op
 	done := "0"
 	if s.done {
 		done = "1"
 		out.progress = finished
 	}
-	args[7] = 14
-	args = append(args, fStatus, string(out.next.Status), fFail, out.next.FailCount,
-		fSuccess, out.next.SuccessCount, fSince, out.next.Since.UnixMilli(),
-		fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
+	nfAt := len(args)
+	args = append(args, 0)
+	// A hash with no result applied yet gets every field, so it reads the
+	// same as one written field by field from the start; afterwards only
+	// what changed (a healthy streak moves successcount alone).
+	all := r.last == ""
+	if all || out.next.Status != r.c.Status {
+		args = append(args, fStatus, string(out.next.Status))
+	}
+	if all || out.next.FailCount != r.c.FailCount {
+		args = append(args, fFail, out.next.FailCount)
+	}
+	if all || out.next.SuccessCount != r.c.SuccessCount {
+		args = append(args, fSuccess, out.next.SuccessCount)
+	}
+	if all || !out.next.Since.Equal(r.c.Since) {
+		args = append(args, fSince, out.next.Since.UnixMilli())
+	}
+	args = append(args, fLast, res.ID, fLastAt, orderAt(res).UnixMilli(), fLastDone, done)
+	args[nfAt] = len(args) - nfAt - 1
 	return out, args, nil
 }
 
-// commitArgsPerResult is how many ARGV one fresh result adds to the
-// commit script: 8 fixed, then 7 counter fields and values.
-const commitArgsPerResult = 22
+// commitArgsPerResult is the most ARGV one fresh result adds to the
+// commit script: 3 fixed, an event, 3 heartbeat, the field count and 7
+// counter fields and values. A healthy streak sends 12.
+const commitArgsPerResult = 25
 
 var errNoMonitor = errors.New("monitor not in zone redis")
 
