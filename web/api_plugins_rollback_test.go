@@ -7,16 +7,14 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/runbookhq/runbook/bridge"
+	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
-	"github.com/runbookhq/runbook/host/pluginsync"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
@@ -57,18 +55,8 @@ func TestAdminRollbackWaitsForNodes(t *testing.T) {
 	// pluginsync prepares, swaps and reports.
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), Logger: log})
-	runCtx, stop := context.WithCancel(ctx)
-	var bg sync.WaitGroup
-	defer func() { stop(); bg.Wait() }()
-	bg.Add(2)
-	go func() {
-		defer bg.Done()
-		_ = (&bridge.Bridge{Zone: "z1", Store: e.st, Redis: rdb, Logger: log, RetainEvery: -1}).Run(runCtx)
-	}()
-	go func() {
-		defer bg.Done()
-		_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: "z1", Redis: rdb, Host: h, Logger: log, Node: "w1", Heartbeat: 200 * time.Millisecond})
-	}()
+	stop := rollouttest.Zone{Name: "z1", Store: e.st, Redis: rdb, Host: h, Node: "w1", Heartbeat: 200 * time.Millisecond, Logger: log}.Run(ctx)
+	defer stop()
 	keys := zones.KeysFor("z1")
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		if n, _ := rdb.ZCard(ctx, keys.PluginNodes()).Result(); n == 1 {

@@ -7,18 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/runbookhq/runbook/bridge"
 	"github.com/runbookhq/runbook/engine/rollout"
+	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
 	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
-	"github.com/runbookhq/runbook/host/pluginsync"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
@@ -49,19 +47,9 @@ func TestRollbackPrintsWhoSwitched(t *testing.T) {
 	}
 	r1 := push(v1)
 
-	runCtx, stop := context.WithCancel(ctx)
-	var bg sync.WaitGroup
-	defer func() { stop(); bg.Wait() }()
 	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), Logger: log})
-	bg.Add(2)
-	go func() {
-		defer bg.Done()
-		_ = (&bridge.Bridge{Zone: "z", Store: st, Redis: rdb, Logger: log, RetainEvery: -1}).Run(runCtx)
-	}()
-	go func() {
-		defer bg.Done()
-		_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: "z", Redis: rdb, Host: h, Logger: log, Node: "w1", Heartbeat: 200 * time.Millisecond})
-	}()
+	stop := rollouttest.Zone{Name: "z", Store: st, Redis: rdb, Host: h, Node: "w1", Heartbeat: 200 * time.Millisecond, Logger: log}.Run(ctx)
+	defer stop()
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		if _, d, _ := h.Current("http-status"); d == r1.Entry.SHA256 {
 			break

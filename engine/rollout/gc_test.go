@@ -6,19 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/runbookhq/runbook/bridge"
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
+	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
 	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
-	"github.com/runbookhq/runbook/host/pluginsync"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
@@ -44,17 +42,9 @@ func TestGCRemovesUnreferencedModules(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	keys := zones.KeysFor("z")
 
-	runCtx, stop := context.WithCancel(ctx)
-	var bg sync.WaitGroup
-	defer func() { stop(); bg.Wait() }()
-	b := &bridge.Bridge{Zone: "z", Store: st, Redis: rdb, Logger: log, RetainEvery: -1}
 	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), Logger: log})
-	bg.Add(2)
-	go func() { defer bg.Done(); _ = b.Run(runCtx) }()
-	go func() {
-		defer bg.Done()
-		_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: "z", Redis: rdb, Host: h, Logger: log})
-	}()
+	stop := rollouttest.Zone{Name: "z", Store: st, Redis: rdb, Host: h, Logger: log}.Run(ctx)
+	defer stop()
 
 	var digests []string
 	var versions []string

@@ -14,12 +14,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/runbookhq/runbook/bridge"
 	"github.com/runbookhq/runbook/engine/rollout"
+	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
 	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
-	"github.com/runbookhq/runbook/host/pluginsync"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
@@ -56,15 +55,8 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 	var bg sync.WaitGroup
 	defer func() { stop(); bg.Wait() }()
 	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), Logger: log})
-	bg.Add(2)
-	go func() {
-		defer bg.Done()
-		_ = (&bridge.Bridge{Zone: "z", Store: st, Redis: rdb, Logger: log, RetainEvery: -1}).Run(runCtx)
-	}()
-	go func() {
-		defer bg.Done()
-		_ = pluginsync.Run(runCtx, pluginsync.Options{Zone: "z", Redis: rdb, Host: h, Logger: log, Node: "real-node", Heartbeat: 200 * time.Millisecond})
-	}()
+	stopZone := rollouttest.Zone{Name: "z", Store: st, Redis: rdb, Host: h, Node: "real-node", Heartbeat: 200 * time.Millisecond, Logger: log}.Run(runCtx)
+	defer stopZone()
 	stuckCtx, unstick := context.WithCancel(runCtx)
 	bg.Add(1)
 	go func() {
