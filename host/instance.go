@@ -67,8 +67,9 @@ func (p *plugin) newInstance(ctx context.Context) (*instance, error) {
 var disableInputBuffer bool
 
 // askInputBuffer asks the guest once where its persistent input buffer is
-// (docs/ABI.md §6.2). Saving runbook_alloc saves a whole guest entry and
-// exit per call, the Go wasm runtime's most expensive steps. A region
+// (docs/ABI.md §6.2), so a call that fits skips runbook_alloc. That was
+// meant to save a guest entry per call; measured, an entry costs ~27 ns
+// (docs/PERFORMANCE.md, round 5), so the saving is small. A region
 // outside memory is the plugin's bug: the instance is refused.
 func (i *instance) askInputBuffer(ctx context.Context) error {
 	fn := i.mod.ExportedFunction(abi.ExportInputBuffer)

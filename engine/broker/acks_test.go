@@ -14,6 +14,22 @@ import (
 
 // startAt runs a broker on fixed endpoints; stop is a crash as far as its
 // memory goes: the queue and in-flight table go with it.
+// brokerWithProducer starts a broker named after the test on fresh
+// endpoints and a producer on its frontend, closed when the test ends; it
+// returns the producer, the backend for consumers, and the broker's name
+// (its metrics' label).
+func brokerWithProducer(t *testing.T) (p *Producer, back, name string) {
+	t.Helper()
+	front, back, name := freeEndpoint(t), freeEndpoint(t), t.Name()
+	startAt(t, name, front, back)
+	p, err := NewProducer(front, WithName(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p, back, name
+}
+
 func startAt(t *testing.T, name, front, back string) (stop func()) {
 	t.Helper()
 	b, err := New(Config{Name: name, Frontend: front, Backend: back, QueueLimit: 10_000})
@@ -202,13 +218,7 @@ func TestClosedProducerReleasesWaitingSenders(t *testing.T) {
 // the message comes back after RetryAfter, and its producer hears it
 // finished only when a handler finishes it.
 func TestRetriedMessageComesBack(t *testing.T) {
-	front, back, name := freeEndpoint(t), freeEndpoint(t), t.Name()
-	startAt(t, name, front, back)
-	p, err := NewProducer(front, WithName(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p, back, name := brokerWithProducer(t)
 	retried0 := testutil.ToFloat64(mRetried.WithLabelValues(name))
 	var tries atomic.Int64
 	var firstAt, againAt, unfinishedAtRetry atomic.Int64
@@ -248,13 +258,7 @@ func TestRetriedMessageComesBack(t *testing.T) {
 // committed), while the message stays in flight at the broker until the
 // handler returns.
 func TestReleaseIsTheProducersOK(t *testing.T) {
-	front, back, name := freeEndpoint(t), freeEndpoint(t), t.Name()
-	startAt(t, name, front, back)
-	p, err := NewProducer(front, WithName(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p, back, name := brokerWithProducer(t)
 	done0 := testutil.ToFloat64(mDone.WithLabelValues(name))
 	unblock := make(chan struct{})
 	returned := make(chan struct{})

@@ -124,13 +124,7 @@ func TestCopyOfReleasedMessageIsNotRunAgain(t *testing.T) {
 
 // Urgent messages go ahead of ordinary ones queued for a busy consumer.
 func TestUrgentGoesAheadOfTheQueue(t *testing.T) {
-	front, back, name := freeEndpoint(t), freeEndpoint(t), t.Name()
-	startAt(t, name, front, back)
-	p, err := NewProducer(front, WithName(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p, back, name := brokerWithProducer(t)
 	gate, holding := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
 	var order []string
@@ -173,13 +167,7 @@ func TestUrgentGoesAheadOfTheQueue(t *testing.T) {
 // message stays in flight until the end func is called, and end(true)
 // has it sent again.
 func TestDetachedMessageEndsLater(t *testing.T) {
-	front, back, name := freeEndpoint(t), freeEndpoint(t), t.Name()
-	startAt(t, name, front, back)
-	p, err := NewProducer(front, WithName(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p, back, _ := brokerWithProducer(t)
 	ends := make(chan func(bool), 4)
 	var mu sync.Mutex
 	seen := map[string]int{}
