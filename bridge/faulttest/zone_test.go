@@ -2,11 +2,11 @@ package faulttest
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -42,12 +42,11 @@ type zone struct {
 
 func endpoint(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ep, err := loopback.Endpoint()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprintf("tcp://127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+	return ep
 }
 
 // group runs goroutines until the test ends, then stops and waits for them.

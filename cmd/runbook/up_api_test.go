@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runbookhq/runbook/internal/loopback"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine/store/bolt"
@@ -29,7 +31,7 @@ import (
 // CLI (data/run/api.json); stop cancels it and waits for a clean exit.
 func startUp(t *testing.T, lockFile string) (api upAPI, stop func()) {
 	t.Helper()
-	port, err := freePort()
+	port, err := loopback.Port()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runbookhq/runbook/internal/loopback"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/host/hosttest"
@@ -26,7 +28,7 @@ func TestUpPublishesZoneFilesForPush(t *testing.T) {
 	lockFile := hosttest.Plugins(t, "http-status")
 	wasm := hosttest.Wasm(t, "http-status")[0]
 	t.Chdir(t.TempDir())
-	port, err := freePort()
+	port, err := loopback.Port()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 
 	"github.com/redis/go-redis/v9"
 
@@ -56,12 +57,11 @@ func BenchmarkOverhead(b *testing.B) {
 	gctuning.Apply(gctuning.Settings{})       // as `runbook up` runs
 	rate := envInt("RUNBOOK_BENCH_RATE", 200) // checks per second
 	window := time.Duration(envInt("RUNBOOK_BENCH_WINDOW_S", 10)) * time.Second
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := loopback.Port()
 	if err != nil {
 		b.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	startChildSpec(b, childSpec{Role: "target", Listen: addr})
 	url := "http://" + addr + "/health"
 	waitFor(b, 10*time.Second, "target up", func() bool {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 
 	"github.com/redis/go-redis/v9"
 
@@ -65,12 +66,11 @@ func freeEndpoint(t testing.TB) string {
 	if os.Getenv("RUNBOOK_BENCH_INPROC") != "" {
 		return fmt.Sprintf("inproc://rb-bench-%d", inprocSeq.Add(1))
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ep, err := loopback.Endpoint()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprintf("tcp://127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+	return ep
 }
 
 func quietLogger() *slog.Logger {

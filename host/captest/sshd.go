@@ -13,9 +13,12 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -82,13 +85,12 @@ func sshd(t testing.TB, extra string) *SSHServer {
 }
 
 func startSSHD(t testing.TB, dir, extra string) (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := loopback.Port()
 	if err != nil {
 		return "", err
 	}
-	addr := l.Addr().String()
-	_, port, _ := net.SplitHostPort(addr)
-	l.Close()
+	port := strconv.Itoa(p)
+	addr := net.JoinHostPort("127.0.0.1", port)
 	conf := fmt.Sprintf(`ListenAddress 127.0.0.1
 HostKey %[1]s/host_ed25519
 PidFile %[1]s/sshd.pid

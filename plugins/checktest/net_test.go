@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/runbookhq/runbook/internal/loopback"
+
 	"github.com/runbookhq/runbook/host/abi"
 	"golang.org/x/net/icmp"
 )
@@ -39,13 +41,14 @@ func lineServer(t *testing.T) (host string, port int) {
 	return h, n
 }
 
+// freePort is a port nothing listens on: reserved, so no other test's
+// server can be given it while this one expects "refused".
 func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := loopback.Port()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 func TestTCPPort(t *testing.T) {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 )
 
 // Options for a private Redis.
@@ -66,7 +68,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	for attempt := 0; attempt < 5; attempt++ {
 		port := o.Port
 		if port == 0 {
-			p, err := freePort()
+			p, err := loopback.Port()
 			if err != nil {
 				return nil, err
 			}
@@ -179,15 +181,6 @@ func ping(addr string) error {
 		return fmt.Errorf("redis answered %q", strings.TrimSpace(line))
 	}
 	return nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func tailLog(path string) string {

@@ -2,9 +2,11 @@ package rethink
 
 import (
 	"errors"
-	"net"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
@@ -149,12 +151,11 @@ func waitSignal(t *testing.T, ch <-chan struct{}, what string) {
 // TestUnreachableIsUnavailable: no server at all, and a server that goes
 // away under an open store, both read as store.ErrUnavailable.
 func TestUnreachableIsUnavailable(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := loopback.Port() // reserved, so nothing listens there
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	ctx := testCtx(t)
 	if _, err := Open(ctx, Options{Addresses: []string{addr}, DialTimeout: time.Second}); !errors.Is(err, store.ErrUnavailable) {
 		t.Errorf("open with no server: got %v, want store.ErrUnavailable", err)

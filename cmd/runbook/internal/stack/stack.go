@@ -7,11 +7,12 @@ package stack
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/engine/secret"
@@ -121,15 +122,14 @@ func WaitFor(t testing.TB, within time.Duration, what string, cond func() bool) 
 	t.Fatalf("timed out after %s waiting for %s", within, what)
 }
 
-// FreePort is a loopback TCP port free at the time of the call.
+// FreePort is a loopback TCP port reserved for this test process.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := loopback.Port()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 // Endpoint is a ZeroMQ TCP endpoint on a free loopback port.
