@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/bridge"
@@ -17,6 +15,7 @@ import (
 	"github.com/runbookhq/runbook/engine/broker"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"

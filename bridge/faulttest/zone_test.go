@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
@@ -20,6 +18,7 @@ import (
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
+	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"

@@ -16,13 +16,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/pluginsync"
+	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/zones"
 )
 

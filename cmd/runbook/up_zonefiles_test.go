@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/host/hosttest"
+	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/zones"
 )
 

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine"
@@ -21,6 +19,7 @@ import (
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
+	"github.com/runbookhq/runbook/internal/loopback"
 )
 
 // redisCPU is the zone redis-server's CPU time, from /proc: the pipeline's

@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/engine"
@@ -29,6 +27,7 @@ import (
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
+	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	zmq "github.com/pebbe/zmq4"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 )
 
 func freeEndpoint(t *testing.T) string {

@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"golang.org/x/crypto/ssh"
+
+	"github.com/runbookhq/runbook/internal/loopback"
 )
 
 // SSHDPath is the OpenSSH server the tests run (`.ci/install-deps sshd`

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/runbookhq/runbook/host/abi"
+	"github.com/runbookhq/runbook/internal/loopback"
 	"golang.org/x/net/icmp"
 )
 

@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/rethink/rethinktest"
+	"github.com/runbookhq/runbook/internal/loopback"
 )
 
 // faultStore is a store on a test server the test can break.

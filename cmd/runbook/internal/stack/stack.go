@@ -12,13 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runbookhq/runbook/internal/loopback"
-
 	"github.com/runbookhq/runbook/cmd/runbook/internal/node"
 	"github.com/runbookhq/runbook/engine/secret"
 	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
+	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/web"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
