@@ -264,9 +264,10 @@ func waitNodes(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, 
 }
 
 // unstageAll removes e's staged entry from every zone it was staged in,
-// unless another push staged something else meanwhile. The module stays
-// (the bridge and the nodes use it; garbage collection removes it once
-// nothing references it). It also forgets nodes silent for forgetAfter
+// unless another push staged something else meanwhile, and announces it:
+// a node that prepared e and does not serve it (the push gave up) then
+// unloads it. The module stays (the bridge and the nodes use it; garbage
+// collection removes it once nothing references it). It also forgets nodes silent for forgetAfter
 // and their reports, so restarted processes do not pile up.
 func unstageAll(o PushOptions, e lock.Entry) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -277,7 +278,9 @@ func unstageAll(o PushOptions, e lock.Entry) {
 			continue
 		}
 		keys := zones.KeysFor(z)
-		_ = unstage.Run(ctx, rdb, []string{keys.PluginsStaged()}, e.Name, e.SHA256).Err()
+		if n, err := unstage.Run(ctx, rdb, []string{keys.PluginsStaged()}, e.Name, e.SHA256).Int(); err == nil && n == 1 {
+			_ = rdb.Publish(ctx, keys.PluginsChanged(), e.Name).Err()
+		}
 		forgetNodes(ctx, rdb, keys, e.Name, forgetAfter(o.NodeTTL))
 	}
 }
