@@ -42,6 +42,9 @@ func (o PushOptions) withDefaults() PushOptions {
 	if o.NodeTTL <= 0 {
 		o.NodeTTL = DefaultNodeTTL
 	}
+	if o.LockTTL <= 0 {
+		o.LockTTL = DefaultLockTTL
+	}
 	return o
 }
 

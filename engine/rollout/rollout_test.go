@@ -34,7 +34,12 @@ import (
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
-func TestMain(m *testing.M) { hosttest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(pusherEnv) != "" {
+		runPusher() // a child process of TestOnePushPerPlugin
+	}
+	hosttest.Main(m)
+}
 
 // rate is the total checks per second the test keeps running across both
 // zones; within is how soon a pushed version must serve everywhere.
