@@ -103,8 +103,8 @@ func prepareZone(ctx context.Context, rdb redis.UniversalClient, wasm []byte, e 
 		return fmt.Errorf("zone %s: encoding the entry: %w", zr.Zone, err)
 	}
 	start := time.Now()
-	if err := rdb.SetNX(ctx, keys.PluginBlob(e.SHA256), wasm, 0).Err(); err != nil {
-		return fmt.Errorf("zone %s: writing the module: %w", zr.Zone, err)
+	if zr.Repaired, err = stageBlob(ctx, rdb, zr.Zone, e, wasm); err != nil {
+		return err
 	}
 	if err := rdb.HSet(ctx, keys.PluginsStaged(), e.Name, raw).Err(); err != nil {
 		return fmt.Errorf("zone %s: staging: %w", zr.Zone, err)
