@@ -72,7 +72,9 @@ func TestAdminPushPreparesOnZoneNodes(t *testing.T) {
 	}
 	// A second push of the plugin meanwhile is refused: 409, with a code.
 	second := e.do("POST", "/api/v1/admin/plugins?zones=z1", e.admin, wasm, "Content-Type", "application/wasm")
-	var busy struct{ Error struct{ Code, Message string } }
+	var busy struct {
+		Error struct{ Code, Message string }
+	}
 	second.json(t, &busy)
 	if second.Code != 409 || busy.Error.Code != "push_in_progress" || !strings.Contains(busy.Error.Message, "zone z1: another push of webhook is in progress") {
 		t.Fatalf("second push while one is in progress: %d %s, want 409 push_in_progress naming the zone", second.Code, second.Body)
