@@ -3,6 +3,7 @@ package rollout
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -13,34 +14,44 @@ import (
 	"github.com/runbookhq/runbook/zones"
 )
 
-// stageBlob makes the zone's plugin:{digest} hold exactly wasm, the bytes
-// the pusher inspected and whose sha256 is the digest. The key is the
-// digest, so a copy there with other bytes is corrupt by definition (a
-// partial write, a bad restore, a hand edit): it is replaced, not kept as
-// SETNX would, so the push repairs the zone instead of every node
-// refusing it. The comparison is done in Redis, so the copy is not
-// downloaded. It reports whether the copy was missing or corrupt; then
-// the nodes' refusals of this digest are stale (they read the bad copy,
-// or an operator deleted it to repair it) and are cleared, so the
-// pusher waits for the nodes to read the good one instead of failing on
-// their old reports.
+// stageBlob makes the zone's plugin:{digest} hold the module. The key is
+// the module's sha256, so a copy there whose sha256 differs is corrupt by
+// definition (a partial write, a bad restore, a hand edit): it is
+// replaced, where SETNX kept it and every node refused it. The copy is
+// read and hashed here rather than compared in a Lua script, which would
+// block Redis ~18 ms per push for a 4.7 MB module (BenchmarkStageBlob,
+// docs/PERFORMANCE.md); a good copy is then not uploaded again at all.
+// It reports whether the copy was corrupt. When it was missing or
+// corrupt the nodes' refusals of this digest are stale (they read the bad
+// copy, or none) and are cleared, so the push waits for the nodes to read
+// the good one instead of failing on their old reports.
 func stageBlob(ctx context.Context, rdb redis.UniversalClient, zone string, e lock.Entry, wasm []byte) (repaired bool, err error) {
 	keys := zones.KeysFor(zone)
-	n, err := putBlob.Run(ctx, rdb, []string{keys.PluginBlob(e.SHA256)}, wasm).Int()
-	if err != nil {
-		return false, fmt.Errorf("zone %s: writing the module: %w", zone, err)
-	}
-	if n == blobSame {
+	key := keys.PluginBlob(e.SHA256)
+	cur, err := rdb.Get(ctx, key).Bytes()
+	switch {
+	case err == nil && lock.Digest(cur) == e.SHA256:
 		return false, nil
-	}
-	if n == blobReplaced {
+	case err == nil:
+		// Anything written here is the module itself, so a writer racing
+		// this one (the bridge) cannot be undone by it.
+		if err := rdb.Set(ctx, key, wasm, 0).Err(); err != nil {
+			return false, fmt.Errorf("zone %s: replacing the corrupt copy of the module: %w", zone, err)
+		}
+		repaired = true
 		mBlobsRepaired.WithLabelValues(zone).Inc()
 		slog.Warn("the zone's copy of the module was not its digest; replaced", "zone", zone,
-			"plugin", e.Name, "version", e.Version, "digest", e.SHA256)
+			"plugin", e.Name, "version", e.Version, "digest", e.SHA256, "corrupt_sha256", lock.Digest(cur), "corrupt_bytes", len(cur))
+	case errors.Is(err, redis.Nil):
+		if err := rdb.Set(ctx, key, wasm, 0).Err(); err != nil {
+			return false, fmt.Errorf("zone %s: writing the module: %w", zone, err)
+		}
+	default:
+		return false, fmt.Errorf("zone %s: reading the zone's copy of the module: %w", zone, err)
 	}
 	reps, err := rdb.HGetAll(ctx, keys.PluginReports(e.Name)).Result()
 	if err != nil {
-		return n == blobReplaced, fmt.Errorf("zone %s: reading node reports: %w", zone, err)
+		return repaired, fmt.Errorf("zone %s: reading node reports: %w", zone, err)
 	}
 	var stale []string
 	for node, raw := range reps {
@@ -51,22 +62,8 @@ func stageBlob(ctx context.Context, rdb redis.UniversalClient, zone string, e lo
 	}
 	if len(stale) > 0 {
 		if err := rdb.HDel(ctx, keys.PluginReports(e.Name), stale...).Err(); err != nil {
-			return n == blobReplaced, fmt.Errorf("zone %s: clearing stale refusals: %w", zone, err)
+			return repaired, fmt.Errorf("zone %s: clearing stale refusals: %w", zone, err)
 		}
 	}
-	return n == blobReplaced, nil
+	return repaired, nil
 }
-
-// putBlob's answers.
-const (
-	blobSame     = 0
-	blobWritten  = 1
-	blobReplaced = 2
-)
-
-var putBlob = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur == ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-if cur then return 2 end
-return 1`)
