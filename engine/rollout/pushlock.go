@@ -46,7 +46,7 @@ type PushHolder struct {
 }
 
 func (e *BusyError) Error() string {
-	return fmt.Sprintf("zone %s: another push of %s is in progress (%s by %s since %s; its lock expires %s after its pusher stops): wait for it, then push again",
+	return fmt.Sprintf("zone %s: another push of %s is in progress (%s by %s since %s; if that pusher died, its lock expires in %s): wait for it, then push again",
 		e.Zone, e.Plugin, e.Holder.Version, e.Holder.Actor, time.UnixMilli(e.Holder.Since).UTC().Format(time.RFC3339), e.ExpiresIn.Round(time.Second))
 }
 
