@@ -244,6 +244,15 @@ func (s *syncer) dropStaged(name, raw string) {
 	log.Info("staged plugin version dropped: its push gave up or was replaced")
 }
 
+// served forgets e as staged once it serves: promoted, it is no longer
+// this node's to drop. Another version promoted meanwhile (a rollback)
+// leaves a staged one staged.
+func (s *syncer) served(e lock.Entry) {
+	if st, ok := s.staged[e.Name]; ok && st.SHA256 == e.SHA256 {
+		delete(s.staged, e.Name)
+	}
+}
+
 // apply makes the entry current in the host unless it already is.
 func (s *syncer) apply(ctx context.Context, name, raw string) {
 	e, ok := s.decode(name, raw)
@@ -263,7 +272,7 @@ func (s *syncer) apply(ctx context.Context, name, raw string) {
 		// pointer swap, nothing to fetch or compile.
 		if err := s.promote(e); err == nil {
 			delete(s.ready, e.Name)
-			delete(s.staged, e.Name)
+			s.served(e)
 			mSwitchSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 			mLoadSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 			log.Info("plugin version serving (was loaded)", "took", time.Since(start))
@@ -276,7 +285,7 @@ func (s *syncer) apply(ctx context.Context, name, raw string) {
 		return
 	}
 	delete(s.ready, e.Name)
-	delete(s.staged, e.Name)
+	s.served(e)
 	s.clearRefusal(e)
 	mLoadSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 	log.Info("plugin version serving", "took", time.Since(start))
