@@ -29,6 +29,9 @@ type Host struct {
 	mu      sync.RWMutex
 	plugins map[string][]*plugin // by name; current version first
 	closed  bool
+	// retiring counts unloaded versions still waiting for their calls
+	// (retireLater); Close waits for them before closing the cache.
+	retiring sync.WaitGroup
 }
 
 // New loads every plugin in the lock. It fails only when the lock itself
@@ -96,8 +99,8 @@ func (h *Host) CompilationCache() wazero.CompilationCache { return h.cache }
 // Calls in flight fail; later calls return an error.
 func (h *Host) Close(ctx context.Context) error {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.closed {
+		h.mu.Unlock()
 		return nil
 	}
 	h.closed = true
@@ -106,6 +109,10 @@ func (h *Host) Close(ctx context.Context) error {
 			p.close(ctx)
 		}
 	}
+	h.mu.Unlock()
+	// Unloaded versions close their own runtimes; they stop waiting for
+	// calls once the host is closed, and must be done before the cache.
+	h.retiring.Wait()
 	h.transport.close()
 	if h.ownCache {
 		return h.cache.Close(ctx)

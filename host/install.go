@@ -12,9 +12,12 @@ import (
 )
 
 // KeepVersions bounds how many versions of one plugin stay loaded after an
-// Install: the current one plus the most recent previous ones, which is
-// what pinned monitors and a rollback need without every push a zone ever
-// saw holding a runtime (~40 MB compiled, plus instances) forever.
+// Install or Promote: the current one plus the most recent previous ones,
+// which is what pinned monitors and a rollback need without every push a
+// zone ever saw holding a runtime (~40 MB compiled, plus instances)
+// forever. What is unloaded beyond it is chosen by keep (never the
+// current version, the previous one, the one being installed, or a
+// version from the lock), so it may be exceeded.
 const KeepVersions = 3
 
 // Install loads one plugin version from bytes fetched at run time (the
@@ -45,6 +48,9 @@ func (h *Host) Install(ctx context.Context, e lock.Entry, wasm []byte) error {
 		entry:  e,
 		limits: h.cfg.effectiveLimits(e.Limits),
 		log:    h.log.With("plugin", e.Name, "version", e.Version, "digest", e.SHA256),
+		// Not current until promoted: staging must not push out what
+		// serves or what a rollback returns to (keep).
+		installed: true, staged: true,
 	}
 	start := time.Now()
 	if err := p.initWasm(ctx, wasm); err != nil {
@@ -61,12 +67,9 @@ func (h *Host) Install(ctx context.Context, e lock.Entry, wasm []byte) error {
 		p.close(ctx)
 		return fmt.Errorf("install %s@%s: host is closed", e.Name, e.Version)
 	}
-	evicted := h.addVersion(p)
+	h.retireLater(h.addVersion(p), "beyond the versions kept")
 	h.mu.Unlock()
 	p.log.Info("plugin installed", "kind", p.manifest.Kind, "duration", time.Since(start))
-	for _, old := range evicted {
-		go old.retire()
-	}
 	return nil
 }
 
@@ -76,27 +79,38 @@ func (h *Host) Install(ctx context.Context, e lock.Entry, wasm []byte) error {
 func (h *Host) Promote(name, version string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	evicted, err := h.promote(name, version)
+	h.retireLater(evicted, "beyond the versions kept")
+	return err
+}
+
+// promote moves version first and trims what a promotion made
+// unprotected (the version before the previous). Callers hold h.mu.
+func (h *Host) promote(name, version string) (evicted []*plugin, err error) {
 	if h.closed {
-		return fmt.Errorf("promote %s@%s: host is closed", name, version)
+		return nil, fmt.Errorf("promote %s@%s: host is closed", name, version)
 	}
 	ps := h.plugins[name]
 	i := slices.IndexFunc(ps, func(p *plugin) bool { return p.entry.Version == version })
 	if i < 0 {
-		return fmt.Errorf("promote %s@%s: %w", name, version, ErrUnknownPlugin)
+		return nil, fmt.Errorf("promote %s@%s: %w", name, version, ErrUnknownPlugin)
 	}
 	if ps[i].err != nil {
-		return fmt.Errorf("promote %s@%s: not loaded: %w", name, version, ps[i].err)
+		return nil, fmt.Errorf("promote %s@%s: not loaded: %w", name, version, ps[i].err)
 	}
 	if i == 0 {
-		return nil
+		return nil, nil
 	}
 	// Move to the front keeping the others' order: the old current becomes
 	// the most recent previous version, first in line for a rollback.
 	p := ps[i]
 	copy(ps[1:i+1], ps[:i])
 	ps[0] = p
+	p.staged = false
 	p.log.Info("plugin promoted to current")
-	return nil
+	ps, evicted = keep(ps, nil)
+	h.plugins[name] = ps
+	return evicted, nil
 }
 
 // Current reports the version and digest new calls to name use.
@@ -137,7 +151,7 @@ func (h *Host) installed(e lock.Entry) (bool, error) {
 
 // addVersion places p right after the current version (or first, for a
 // new plugin), replaces a broken entry of the same version, and returns
-// the versions beyond KeepVersions. Callers hold h.mu.
+// what keep unloads. Callers hold h.mu.
 func (h *Host) addVersion(p *plugin) (evicted []*plugin) {
 	ps := h.plugins[p.entry.Name]
 	var broken []*plugin
@@ -153,22 +167,59 @@ func (h *Host) addVersion(p *plugin) (evicted []*plugin) {
 	} else {
 		ps = slices.Insert(ps, 1, p)
 	}
-	if len(ps) > KeepVersions {
-		evicted = append(evicted, ps[KeepVersions:]...)
-		ps = slices.Clone(ps[:KeepVersions])
-	}
+	ps, evicted = keep(ps, p)
 	h.plugins[p.entry.Name] = ps
 	return append(evicted, broken...)
 }
 
-// retire closes an evicted version once its calls are done. A running
+// keep trims one plugin's versions (current first) towards KeepVersions
+// and returns the rest. It never unloads the current version, the
+// previous one (the first after it that has been current: what a
+// rollback returns to), just (being installed), or a version loaded from
+// the lock (a monitor may pin it: the lock is how a pin is guaranteed to
+// be loaded). Staged versions (installed, never promoted: a push in
+// progress or one that gave up) go first, oldest first, so staging
+// never pushes out what served; then the oldest of the others.
+func keep(ps []*plugin, just *plugin) (kept, evicted []*plugin) {
+	prev := slices.IndexFunc(ps[min(1, len(ps)):], func(p *plugin) bool { return !p.staged && p != just }) + 1
+	unloadable := func(i int, p *plugin) bool {
+		return i > 0 && i != prev && p != just && p.installed
+	}
+	for _, stagedPass := range []bool{true, false} {
+		for i := len(ps) - 1; i > 0 && len(ps) > KeepVersions; i-- {
+			if p := ps[i]; unloadable(i, p) && p.staged == stagedPass {
+				evicted = append(evicted, p)
+				ps = slices.Delete(slices.Clone(ps), i, i+1)
+				if i < prev {
+					prev--
+				}
+			}
+		}
+	}
+	return ps, evicted
+}
+
+// retireLater retires ps in the background. Callers hold h.mu (so Close,
+// which waits for them, cannot have started).
+func (h *Host) retireLater(ps []*plugin, why string) {
+	h.retiring.Add(len(ps))
+	for _, p := range ps {
+		go func() {
+			defer h.retiring.Done()
+			p.retire(why)
+		}()
+	}
+}
+
+// retire closes an unloaded version once its calls are done. A running
 // call holds an instance, so "every live instance is idle" means none is
 // running; the plugin's own time limit bounds how long one can run, so
-// waiting longer than that means the call is stuck and is cut short.
-func (p *plugin) retire() {
+// waiting longer than that means the call is stuck and is cut short, as
+// it is when the host closes.
+func (p *plugin) retire(why string) {
 	if p.pool != nil {
 		wait := time.Duration(p.limits.TimeoutMS)*time.Millisecond + time.Second
-		for deadline := time.Now().Add(wait); time.Now().Before(deadline); {
+		for deadline := time.Now().Add(wait); time.Now().Before(deadline) && !p.h.isClosed(); {
 			if live, idle := p.pool.stats(); live == idle {
 				break
 			}
@@ -176,7 +227,13 @@ func (p *plugin) retire() {
 		}
 	}
 	p.close(context.Background())
-	p.log.Info("plugin version unloaded (beyond the versions kept)")
+	p.log.Info("plugin version unloaded", "why", why)
+}
+
+func (h *Host) isClosed() bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.closed
 }
 
 // checkInstallEntry checks the entry's fields before any bytes are looked

@@ -34,6 +34,10 @@ type plugin struct {
 	runtime     wazero.Runtime
 	compiled    wazero.CompiledModule
 	pool        *pool
+	// installed: loaded at run time (Install), not from the lock, so it
+	// may be unloaded; staged: installed and never current yet
+	// (install.go's keep policy).
+	installed, staged bool
 }
 
 // load compiles and initialises one plugin version. Its error is kept on

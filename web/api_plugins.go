@@ -94,6 +94,10 @@ func (s *Server) apiAdminPushPlugin(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusCreated).JSON(pushBody(rep, err))
 	case errors.Is(err, store.ErrUnavailable):
 		return failErr(c, err)
+	case errors.Is(err, rollout.ErrPushInProgress):
+		// Another push of the plugin holds it (or this one lost its lock):
+		// nothing of this push changed anything; retry once it is done.
+		return fail(c, fiber.StatusConflict, "push_in_progress", err.Error())
 	case errors.As(err, &notReady):
 		// Nothing promoted: a node of the zone is slow or stuck.
 		return c.Status(fiber.StatusGatewayTimeout).JSON(pushBody(rep, err))
@@ -251,7 +255,11 @@ func (s *Server) pageAdminPushPlugin(c *fiber.Ctx) error {
 	rep, err := rollout.Push(c.UserContext(), s.cfg.Store, wasm, s.pushOptions(zones, user(c).ID))
 	var notSwitched *rollout.NotSwitchedError
 	if err != nil && !errors.As(err, &notSwitched) {
-		return s.renderAdmin(c, fiber.StatusBadRequest, &engine.FieldError{Field: "module", Reason: err.Error()})
+		status := fiber.StatusBadRequest
+		if errors.Is(err, rollout.ErrPushInProgress) {
+			status = fiber.StatusConflict
+		}
+		return s.renderAdmin(c, status, &engine.FieldError{Field: "module", Reason: err.Error()})
 	}
 	e := rep.Entry
 	s.log.Info("plugin pushed", "plugin", e.Name, "version", e.Version, "digest", e.SHA256, "zones", zones, "user", user(c).ID,

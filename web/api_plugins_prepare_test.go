@@ -19,7 +19,8 @@ import (
 // the zone's live nodes first: while a live node has not reported ready
 // the push waits, staged, with nothing promoted or queued; once that node
 // has left, the push is promoted and the answer says, per zone, that it
-// was prepared and promoted, with prepare and switch times.
+// was prepared and promoted, with prepare and switch times. A second push
+// of the plugin meanwhile gets 409 push_in_progress.
 func TestAdminPushPreparesOnZoneNodes(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.Client(t, redistest.Start(t))
@@ -68,6 +69,15 @@ func TestAdminPushPreparesOnZoneNodes(t *testing.T) {
 	}
 	if q, _ := e.st.ReadQueue(ctx, "z1", 100); len(q) != 0 {
 		t.Fatalf("z1's queue got %+v before its node was ready", q)
+	}
+	// A second push of the plugin meanwhile is refused: 409, with a code.
+	second := e.do("POST", "/api/v1/admin/plugins?zones=z1", e.admin, wasm, "Content-Type", "application/wasm")
+	var busy struct {
+		Error struct{ Code, Message string }
+	}
+	second.json(t, &busy)
+	if second.Code != 409 || busy.Error.Code != "push_in_progress" || !strings.Contains(busy.Error.Message, "zone z1: another push of webhook is in progress") {
+		t.Fatalf("second push while one is in progress: %d %s, want 409 push_in_progress naming the zone", second.Code, second.Body)
 	}
 	// The node leaves (stops cleanly): the push promotes.
 	rdb.ZRem(ctx, keys.PluginNodes(), "w-stuck")

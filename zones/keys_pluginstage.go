@@ -18,3 +18,8 @@ func (k Keys) PluginNodes() string { return k.prefix + "plugins:nodes" }
 // PluginReports is a hash per plugin: node id → JSON of what that node
 // serves, has prepared or refused (pluginsync.Report).
 func (k Keys) PluginReports(name string) string { return k.prefix + "plugins:report:" + name }
+
+// PluginPushLock is a string: who holds the one push of plugin name in
+// progress in the zone (engine/rollout), with a TTL the pusher refreshes,
+// so a crashed pusher's lock expires.
+func (k Keys) PluginPushLock(name string) string { return k.prefix + "plugins:push:" + name }

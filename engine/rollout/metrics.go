@@ -30,6 +30,10 @@ var mSwitchSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 	Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2, 4, 8},
 })
 
+var mBlobsRepaired = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Namespace: "runbook", Subsystem: "rollout", Name: "blobs_repaired_total",
+	Help: "Module copies in a zone Redis whose bytes were not their digest, replaced by a push."}, []string{"zone"})
+
 func init() {
-	prometheus.MustRegister(mGCRemoved, mGCRestored, mGCFailed, mPushes, mPrepareSeconds, mSwitchSeconds)
+	prometheus.MustRegister(mGCRemoved, mGCRestored, mGCFailed, mPushes, mPrepareSeconds, mSwitchSeconds, mBlobsRepaired)
 }

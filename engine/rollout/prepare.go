@@ -42,6 +42,9 @@ func (o PushOptions) withDefaults() PushOptions {
 	if o.NodeTTL <= 0 {
 		o.NodeTTL = DefaultNodeTTL
 	}
+	if o.LockTTL <= 0 {
+		o.LockTTL = DefaultLockTTL
+	}
 	return o
 }
 
@@ -100,8 +103,8 @@ func prepareZone(ctx context.Context, rdb redis.UniversalClient, wasm []byte, e 
 		return fmt.Errorf("zone %s: encoding the entry: %w", zr.Zone, err)
 	}
 	start := time.Now()
-	if err := rdb.SetNX(ctx, keys.PluginBlob(e.SHA256), wasm, 0).Err(); err != nil {
-		return fmt.Errorf("zone %s: writing the module: %w", zr.Zone, err)
+	if zr.Repaired, err = stageBlob(ctx, rdb, zr.Zone, e, wasm); err != nil {
+		return err
 	}
 	if err := rdb.HSet(ctx, keys.PluginsStaged(), e.Name, raw).Err(); err != nil {
 		return fmt.Errorf("zone %s: staging: %w", zr.Zone, err)
@@ -264,9 +267,10 @@ func waitNodes(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, 
 }
 
 // unstageAll removes e's staged entry from every zone it was staged in,
-// unless another push staged something else meanwhile. The module stays
-// (the bridge and the nodes use it; garbage collection removes it once
-// nothing references it). It also forgets nodes silent for forgetAfter
+// unless another push staged something else meanwhile, and announces it:
+// a node that prepared e and does not serve it (the push gave up) then
+// unloads it. The module stays (the bridge and the nodes use it; garbage
+// collection removes it once nothing references it). It also forgets nodes silent for forgetAfter
 // and their reports, so restarted processes do not pile up.
 func unstageAll(o PushOptions, e lock.Entry) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -277,7 +281,9 @@ func unstageAll(o PushOptions, e lock.Entry) {
 			continue
 		}
 		keys := zones.KeysFor(z)
-		_ = unstage.Run(ctx, rdb, []string{keys.PluginsStaged()}, e.Name, e.SHA256).Err()
+		if n, err := unstage.Run(ctx, rdb, []string{keys.PluginsStaged()}, e.Name, e.SHA256).Int(); err == nil && n == 1 {
+			_ = rdb.Publish(ctx, keys.PluginsChanged(), e.Name).Err()
+		}
 		forgetNodes(ctx, rdb, keys, e.Name, forgetAfter(o.NodeTTL))
 	}
 }

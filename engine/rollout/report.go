@@ -34,6 +34,9 @@ type ZoneReport struct {
 	Prepared bool
 	// Promoted: the store's lock record flipped and the zone was told.
 	Promoted bool
+	// Repaired: the zone's Redis held a corrupt copy of the module (bytes
+	// that are not its digest); the push replaced it.
+	Repaired bool
 	// Nodes are the live nodes of the zone, with when each got ready and
 	// switched (zero when it did not).
 	Nodes []NodeReport

@@ -53,6 +53,10 @@ type PushOptions struct {
 	// NodeTTL: a node whose last heartbeat is older is not waited for
 	// (default DefaultNodeTTL).
 	NodeTTL time.Duration
+	// LockTTL: the push holds its plugin's push lock in each zone's Redis
+	// (one push per plugin at a time), refreshed every third of this; a
+	// crashed pusher's lock expires after it (default DefaultLockTTL).
+	LockTTL time.Duration
 	// Baseline is the plugins.lock the zones' nodes run (LoadBaseline):
 	// a zone's first push of a plugin records the baseline's version as
 	// the one before, so `plugin rollback` can return to it.
@@ -103,6 +107,17 @@ func Push(ctx context.Context, st store.Store, wasm []byte, o PushOptions) (Repo
 		return rep, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
 	}
 
+	// One push per plugin at a time: two would stage over each other and
+	// both promote, leaving the last one current and the other as the
+	// rollback target. The lock is released after unstaging (defers run
+	// last first).
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	unlock, err := lockPush(ctx, o, e, stop)
+	if err != nil {
+		return rep, fmt.Errorf("push %s@%s: %w", e.Name, e.Version, err)
+	}
+	defer unlock()
 	rep.Zones = make([]ZoneReport, len(o.Zones))
 	for i, z := range o.Zones {
 		rep.Zones[i].Zone = z

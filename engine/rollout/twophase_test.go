@@ -27,7 +27,8 @@ import (
 // syncer) and a node that heartbeats but never prepares (stuck). The push
 // prepares on the real node, waits, and gives up at its timeout with an
 // error naming the stuck node: nothing is promoted (store and host still
-// on v1, the staged entry gone), though the real node holds v2 compiled.
+// on v1, the staged entry gone), and the real node, which had prepared
+// v2, unloads it.
 // Once the stuck node stops heartbeating it is no longer waited for: the
 // same push promotes, and the node swaps to the module it prepared.
 // Rolling back is a swap to v1, still loaded.
@@ -87,8 +88,21 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 	if _, d, _ := h.Current("http-status"); d != r1.Entry.SHA256 {
 		t.Fatalf("host serves %s after a push that was not promoted", short(d))
 	}
-	if !slices.ContainsFunc(h.Plugins(), func(p host.PluginInfo) bool { return p.Digest == rep.Entry.SHA256 && !p.Current }) {
-		t.Fatal("the real node did not prepare v2 beside v1")
+	// The real node had prepared v2; told that the push gave up, it
+	// unloads it (the ~40 MB compiled, and a place among the versions
+	// kept that a rollback target or a pin needs).
+	if i := slices.IndexFunc(rep.Zones[0].Nodes, func(n rollout.NodeReport) bool { return n.Node == "real-node" }); i < 0 || rep.Zones[0].Nodes[i].Ready <= 0 {
+		t.Fatalf("the real node did not prepare v2: %+v", rep.Zones[0].Nodes)
+	}
+	holdsV2 := func() bool {
+		return slices.ContainsFunc(h.Plugins(), func(p host.PluginInfo) bool { return p.Digest == rep.Entry.SHA256 })
+	}
+	const dropped = `msg="staged plugin version dropped: its push gave up or was replaced" zone=z component=pluginsync node=real-node plugin=http-status version=0.2.0-hotload`
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), dropped) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if holdsV2() || !strings.Contains(logs.String(), dropped) {
+		t.Fatalf("the real node did not drop v2 after the push gave up: loaded %v\n%s", versions(h), tail(logs.String()))
 	}
 	if n, _ := rdb.HLen(ctx, keys.PluginsStaged()).Result(); n != 0 {
 		t.Fatalf("%d staged entries left after the push gave up", n)
@@ -168,4 +182,13 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 	if !strings.Contains(logs.String(), `msg="plugin version serving (was loaded)" zone=z component=pluginsync node=real-node plugin=http-status version=0.1.0`) {
 		t.Fatalf("the rollback was not a swap to the loaded v1:\n%s", tail(logs.String()))
 	}
+}
+
+// versions lists what h has loaded, current first.
+func versions(h *host.Host) []string {
+	var vs []string
+	for _, p := range h.Plugins() {
+		vs = append(vs, p.Version)
+	}
+	return vs
 }

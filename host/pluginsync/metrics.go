@@ -28,6 +28,10 @@ var mFetchFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
 	Namespace: "runbook", Subsystem: "pluginsync", Name: "fetch_failures_total",
 	Help: "Announced plugin modules that could not be read from the zone Redis (retried)."}, []string{"zone"})
 
+var mDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Namespace: "runbook", Subsystem: "pluginsync", Name: "staged_dropped_total",
+	Help: "Plugin versions prepared for a push that then gave up (or was replaced), unloaded again."}, []string{"zone"})
+
 func init() {
-	prometheus.MustRegister(mLoadSeconds, mPrepareSeconds, mSwitchSeconds, mRefused, mFetchFailed)
+	prometheus.MustRegister(mLoadSeconds, mPrepareSeconds, mSwitchSeconds, mRefused, mFetchFailed, mDropped)
 }

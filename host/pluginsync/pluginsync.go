@@ -33,6 +33,9 @@ import (
 type Host interface {
 	Install(ctx context.Context, e lock.Entry, wasm []byte) error
 	Promote(name, version string) error
+	// Uninstall drops a version this node prepared for a push that gave
+	// up (never the current one).
+	Uninstall(name, version string) error
 	Current(name string) (version, digest string, ok bool)
 	// Plugins tells which versions are loaded, so a prepared or previous
 	// version is promoted without fetching or compiling it again.
@@ -77,7 +80,8 @@ func Run(ctx context.Context, o Options) error {
 		o.Heartbeat = 2 * time.Second
 	}
 	s := &syncer{o: o, keys: zones.KeysFor(o.Zone), log: o.Logger.With("zone", o.Zone, "component", "pluginsync", "node", o.Node),
-		refused: map[string]string{}, lastRefused: map[string]string{}, refusedNow: map[string]string{}, ready: map[string]string{}, reported: map[string]string{}}
+		refused: map[string]string{}, lastRefused: map[string]string{}, refusedNow: map[string]string{}, ready: map[string]string{}, reported: map[string]string{},
+		staged: map[string]lock.Entry{}}
 	// The heartbeat runs beside the sync loop: a node compiling a staged
 	// module for seconds is alive, and must be waited for.
 	hbDone := make(chan struct{})
@@ -101,6 +105,10 @@ type syncer struct {
 	ready map[string]string
 	// reported is, per plugin, the last report written (without its time).
 	reported map[string]string
+	// staged is, per plugin, the version prepare installed (it was not
+	// loaded before) and that has not served since: dropped when the
+	// zone's staged entry no longer names it (the push gave up).
+	staged map[string]lock.Entry
 }
 
 func (s *syncer) run(ctx context.Context) error {
@@ -166,6 +174,9 @@ func (s *syncer) syncAll(ctx context.Context) {
 	for name, raw := range staged.Val() {
 		s.prepare(ctx, name, raw)
 	}
+	for name := range s.staged {
+		s.dropStaged(name, staged.Val()[name])
+	}
 	for name := range cur.Val() {
 		s.report(ctx, name, true)
 	}
@@ -196,10 +207,50 @@ func (s *syncer) syncOne(ctx context.Context, name string) {
 	if raw, err := cur.Result(); err == nil {
 		s.apply(ctx, name, raw)
 	}
-	if raw, err := staged.Result(); err == nil {
+	raw, err := staged.Result()
+	if err == nil {
 		s.prepare(ctx, name, raw)
 	}
+	s.dropStaged(name, raw)
 	s.report(ctx, name, false)
+}
+
+// dropStaged uninstalls the version prepare installed for name once the
+// zone's staged entry (raw, "" when there is none) no longer names it and
+// it is not serving: the push gave up, or another push replaced it. The
+// ~40 MB it compiled is freed, and it cannot crowd out what served.
+func (s *syncer) dropStaged(name, raw string) {
+	e, ok := s.staged[name]
+	if !ok {
+		return
+	}
+	var now lock.Entry
+	if raw != "" && json.Unmarshal([]byte(raw), &now) == nil && now.SHA256 == e.SHA256 {
+		return // still being pushed
+	}
+	delete(s.staged, name)
+	if _, d, _ := s.o.Host.Current(name); d == e.SHA256 {
+		return
+	}
+	if s.ready[name] == e.SHA256 {
+		delete(s.ready, name)
+	}
+	log := s.log.With("plugin", e.Name, "version", e.Version, "digest", e.SHA256)
+	if err := s.o.Host.Uninstall(e.Name, e.Version); err != nil {
+		log.Warn("dropping a staged plugin version the push gave up on", "err", err)
+		return
+	}
+	mDropped.WithLabelValues(s.o.Zone).Inc()
+	log.Info("staged plugin version dropped: its push gave up or was replaced")
+}
+
+// served forgets e as staged once it serves: promoted, it is no longer
+// this node's to drop. Another version promoted meanwhile (a rollback)
+// leaves a staged one staged.
+func (s *syncer) served(e lock.Entry) {
+	if st, ok := s.staged[e.Name]; ok && st.SHA256 == e.SHA256 {
+		delete(s.staged, e.Name)
+	}
 }
 
 // apply makes the entry current in the host unless it already is.
@@ -221,6 +272,7 @@ func (s *syncer) apply(ctx context.Context, name, raw string) {
 		// pointer swap, nothing to fetch or compile.
 		if err := s.promote(e); err == nil {
 			delete(s.ready, e.Name)
+			s.served(e)
 			mSwitchSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 			mLoadSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 			log.Info("plugin version serving (was loaded)", "took", time.Since(start))
@@ -233,6 +285,7 @@ func (s *syncer) apply(ctx context.Context, name, raw string) {
 		return
 	}
 	delete(s.ready, e.Name)
+	s.served(e)
 	s.clearRefusal(e)
 	mLoadSeconds.WithLabelValues(s.o.Zone).Observe(time.Since(start).Seconds())
 	log.Info("plugin version serving", "took", time.Since(start))
@@ -252,9 +305,18 @@ func (s *syncer) prepare(ctx context.Context, name, raw string) {
 		return
 	}
 	start := time.Now()
+	// A version already loaded (the previous one, pushed again) is not
+	// this push's to drop if it gives up.
+	wasLoaded := s.loaded(e)
 	if err := s.install(ctx, e); err != nil {
 		s.failed(ctx, e, err, "staged plugin version refused; it will not be promoted here")
 		return
+	}
+	if !wasLoaded {
+		if old, ok := s.staged[e.Name]; ok && old.SHA256 != e.SHA256 {
+			s.dropStaged(e.Name, "") // replaced by this push
+		}
+		s.staged[e.Name] = e
 	}
 	s.ready[e.Name] = e.SHA256
 	s.clearRefusal(e)

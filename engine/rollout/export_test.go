@@ -1,0 +1,4 @@
+package rollout
+
+// StageBlob is stageBlob, for BenchmarkStageBlob.
+var StageBlob = stageBlob
