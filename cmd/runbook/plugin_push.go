@@ -96,6 +96,9 @@ func pluginPush(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	rep, err := rollout.Push(ctx, st, wasm, o)
+	if errors.Is(err, rollout.ErrPushInProgress) {
+		return err // nothing was inspected or prepared; the error says who holds it
+	}
 	printPush(stdout, rep)
 	return err
 }

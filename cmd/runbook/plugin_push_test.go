@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/zones"
@@ -144,8 +146,23 @@ func TestPushPreparesThroughZoneFiles(t *testing.T) {
 	stopHB()
 	<-hbDone
 	rdb.ZRem(ctx, keys.PluginNodes(), "w9-stuck")
-	out.Reset()
 	args[len(args)-2] = "1m"
+
+	// Another pusher holds the plugin's lock: refused, named, and nothing
+	// printed that reads as if this push had started.
+	held := `{"token":"t","actor":"cli:alice","version":"0.1.0","since":1}`
+	rdb.Set(ctx, keys.PluginPushLock("http-status"), held, time.Minute)
+	out.Reset()
+	err = pluginPush(ctx, args)
+	if !errors.Is(err, rollout.ErrPushInProgress) || !strings.Contains(err.Error(), "cli:alice") {
+		t.Fatalf("push while another holds the lock: %v, want ErrPushInProgress naming cli:alice", err)
+	}
+	if out.Len() != 0 {
+		t.Fatalf("a refused push printed a report:\n%s", out.String())
+	}
+	checkStore(false)
+	rdb.Del(ctx, keys.PluginPushLock("http-status"))
+	out.Reset()
 	if err := pluginPush(ctx, args); err != nil {
 		t.Fatalf("push: %v\n%s", err, out.String())
 	}
