@@ -44,7 +44,7 @@ func memoable(r *HTTPRequest) bool {
 
 func reqSet(r *HTTPRequest) *[2]reqMemo {
 	p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(r.URL))))
-	return &reqMemos[(p*0x9E3779B97F4A7C15)>>56%reqMemoSets]
+	return &reqMemos[((p*0x9E3779B97F4A7C15)>>56)%reqMemoSets]
 }
 
 // sameString is string equality by identity: the same bytes in memory.
