@@ -84,6 +84,26 @@ func BenchmarkCall(b *testing.B) {
 			reportCPU(b, func() { mustCall(b, h, c.plugin, c.config) })
 		})
 	}
+	// The whole http-status call with the http capability answering from
+	// memory (no network, so the guest's code and data stay in the CPU's
+	// caches between calls): the sandbox's cost per check, warm.
+	b.Run("http-status-canned", func(b *testing.B) {
+		defer host.SetHTTPCannedForBench()()
+		hs := benchHost(b, "http-status")
+		i := 0
+		call := func() {
+			m := i % benchMonitors
+			out, _, err := hs.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
+				Config:  json.RawMessage(fmt.Sprintf(`{"url":"%s/health/m%d"}`, host.CannedURL, m)),
+				Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
+			if err != nil || out.Status != abi.StatusHealthy {
+				b.Fatal(out, err)
+			}
+			i++
+		}
+		call()
+		reportCPU(b, call)
+	})
 	// One guest entry and exit alone (the empty marker export of a Go SDK
 	// plugin, 1,000 per op): what runbook_input_buffer saves per call.
 	b.Run("guest-entry-x1000", func(b *testing.B) {
@@ -224,6 +244,47 @@ func BenchmarkHTTPCheck(b *testing.B) {
 					cancel()
 					if err != nil || status != http.StatusOK {
 						b.Fatal(status, err)
+					}
+					i++
+				})
+			})
+		}
+		// The http capability alone, called as the guest calls it (its
+		// request JSON, binary reply) with no guest code: wasm minus this
+		// is the guest plus the call's glue; this minus native-go-direct
+		// is the capability's own glue. "…-then-canned" follows each
+		// request with a whole http-status call whose http capability
+		// answers from memory: the same guest and glue work as the wasm
+		// check, run after the network instead of around it; against
+		// BenchmarkCall/http-status-canned it shows what running after
+		// network I/O (cold caches) costs the guest.
+		if !conn.keepAlive {
+			h := hosts["wasm-http-status"]
+			capability := func(m int) {
+				req := fmt.Appendf(nil, `{"url":%q,"max_body_bytes":1,"omit_headers":true,"reply":"binary"}`, urls[m])
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				n, err := host.HTTPCapabilityForBench(ctx, h, "http-status", configs[m], req)
+				cancel()
+				if err != nil || n == 0 {
+					b.Fatal(n, err)
+				}
+			}
+			b.Run(conn.name+"/host-capability-only", func(b *testing.B) {
+				i := 0
+				reportCPU(b, func() { capability(i % benchMonitors); i++ })
+			})
+			b.Run(conn.name+"/host-capability-then-canned", func(b *testing.B) {
+				defer host.SetHTTPCannedForBench()()
+				hc := benchHost(b, "http-status")
+				i := 0
+				reportCPU(b, func() {
+					m := i % benchMonitors
+					capability(m)
+					out, _, err := hc.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
+						Config:  json.RawMessage(fmt.Sprintf(`{"url":"%s/health/m%d"}`, host.CannedURL, m)),
+						Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
+					if err != nil || out.Status != abi.StatusHealthy {
+						b.Fatal(out, err)
 					}
 					i++
 				})

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -56,7 +57,7 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	var tm timing
 	// The URL is parsed once, here, and checked on the request itself
 	// (it used to be parsed for the check and again for the request).
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, tm.trace()), method, r.URL, body)
+	req, err := http.NewRequestWithContext(ctx, method, r.URL, body)
 	if err != nil {
 		if _, perr := url.Parse(r.URL); perr != nil {
 			return nil, badURL(r.URL)
@@ -78,9 +79,18 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	if r.Host != "" {
 		req.Host = r.Host
 	}
+	direct := h.transport.directApplies(u.Scheme, r.FollowRedirects)
+	// The phases come from httptrace hooks, except on the direct path to
+	// an IP address: there is no DNS, and directDo times the connect
+	// itself, so the request carries no trace (a ClientTrace, seven
+	// closures, two contexts and a lock per hook: host glue on every
+	// check).
+	if !direct || net.ParseIP(u.Hostname()) == nil {
+		req = req.WithContext(httptrace.WithClientTrace(ctx, tm.trace()))
+	}
 	var resp *http.Response
 	wrapBody := func(err error) error { return err }
-	if h.transport.directApplies(u.Scheme, r.FollowRedirects) {
+	if direct {
 		tm.start = time.Now()
 		d, err := directDo(req, &tm)
 		if err != nil {

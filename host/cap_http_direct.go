@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"time"
 )
@@ -51,8 +52,9 @@ func (d *directResponse) Close() {
 }
 
 // directDo sends req over a new connection and reads the response head.
-// req's context carries the trace (DNS and connect timings come from the
-// dialer through it, as in the transport) and the deadline: the
+// req's context may carry a trace (DNS and connect timings then come from
+// the dialer through it, as in the transport; without one the connect is
+// timed here) and carries the deadline: the
 // connection's deadline is the context's, and cancelling the context
 // ends any read or write in progress. tm.firstByte is set at the first
 // byte of the response, where the transport's GotFirstResponseByte fires.
@@ -63,9 +65,18 @@ func directDo(req *http.Request, tm *timing) (*directResponse, error) {
 	if port == "" {
 		port = "80"
 	}
+	// Without a trace (an IP address: handleHTTP adds none) the connect
+	// is timed here; with one, its hooks time DNS and connect.
+	untraced := httptrace.ContextClientTrace(ctx) == nil
+	if untraced {
+		tm.set(&tm.connStart)
+	}
 	conn, err := httpDialer.DialContext(ctx, "tcp", net.JoinHostPort(req.URL.Hostname(), port))
 	if err != nil {
 		return nil, ctxErr(ctx, err)
+	}
+	if untraced {
+		tm.set(&tm.connDone)
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)

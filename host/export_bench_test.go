@@ -2,9 +2,11 @@ package host
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/runbookhq/runbook/host/abi"
@@ -197,4 +199,55 @@ func DirectGetForBench(ctx context.Context, url string, limit int64) (int, error
 	defer d.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(d.Body, limit))
 	return d.StatusCode, nil
+}
+
+// HTTPCapabilityForBench runs the http capability for plugin name the way
+// a guest's host_call does (dispatch with the request's JSON, a fresh
+// call state on the monitor's config), without any guest code: the host's
+// own share of a wasm http check. It returns the reply's length.
+func HTTPCapabilityForBench(ctx context.Context, h *Host, name string, config, req []byte) (int, error) {
+	p, err := h.lookup(name, "", "")
+	if err != nil {
+		return 0, err
+	}
+	st := &callState{plugin: p, config: config}
+	env, raw := dispatch(withCallState(ctx, st), st, abi.CapHTTP, req)
+	if env.Error != nil {
+		return 0, env.Error
+	}
+	return len(raw), nil
+}
+
+// CannedURL is the origin whose requests SetHTTPCannedForBench answers
+// from memory (port 1: nothing listens there).
+const CannedURL = "http://127.0.0.1:1"
+
+// SetHTTPCannedForBench makes the http capability answer every request
+// for CannedURL with a fixed healthy binary reply, touching no network,
+// until restore (other URLs go to the real capability): the guest's and
+// the call's cost without network I/O between calls. Not safe for
+// parallel tests.
+func SetHTTPCannedForBench() (restore func()) {
+	reply := abi.AppendHTTPResponseBinary(nil, abi.HTTPResponse{Status: 200, Proto: "HTTP/1.1", Size: 2,
+		Timing: abi.Timing{ConnectMS: 0.05, FirstByteMS: 0.1, TotalMS: 0.12}})
+	registryMu.Lock()
+	prev := registry[abi.CapHTTP]
+	c := prev
+	c.Handle = func(ctx context.Context, env Env, raw json.RawMessage) (any, error) {
+		var r abi.HTTPRequest
+		if err := unmarshalHTTPRequest(raw, &r); err != nil {
+			return nil, err
+		}
+		if !strings.HasPrefix(r.URL, CannedURL+"/") {
+			return prev.Handle(ctx, env, raw)
+		}
+		return RawReply(append([]byte(nil), reply...)), nil
+	}
+	registry[abi.CapHTTP] = c
+	registryMu.Unlock()
+	return func() {
+		registryMu.Lock()
+		registry[abi.CapHTTP] = prev
+		registryMu.Unlock()
+	}
 }

@@ -50,3 +50,29 @@ func TestHTTPRequestMemoSendsTheRequestMade(t *testing.T) {
 		}
 	}
 }
+
+// A worker's instance serves many monitors in turn, each config's URL a
+// string of its own: once each has been sent, the memo must hold them
+// all (it used to drop a third of 64, which then re-encoded and
+// allocated on every check).
+func TestHTTPRequestMemoHoldsAWorkersMonitors(t *testing.T) {
+	misses, total := 0, 0
+	for round := range 20 {
+		reqMemos = [reqMemoSets][2]reqMemo{}
+		reqs := make([]HTTPRequest, 64)
+		for i := range reqs {
+			reqs[i] = HTTPRequest{URL: strings.Clone("http://127.0.0.1:8080/health/m" + strings.Repeat("x", round) + string(rune('a'+i%26)) + string(rune('a'+i/26))),
+				MaxBodyBytes: 1, OmitHeaders: true, Reply: abi.ReplyBinary}
+			rememberRequest(&reqs[i], appendHTTPRequest(nil, reqs[i]))
+		}
+		for i := range reqs {
+			total++
+			if lookupRequestIf(&reqs[i]) == nil {
+				misses++
+			}
+		}
+	}
+	if misses*100 > total {
+		t.Fatalf("%d of %d requests not remembered after one round; want under 1%%", misses, total)
+	}
+}

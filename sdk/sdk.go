@@ -137,13 +137,23 @@ func decodeConfig[C any](raw json.RawMessage) (C, error) {
 // safeCall turns a panic in the author's code into an error result: the
 // Go runtime is still sound after a recovered panic, so the instance may be
 // reused, and the user sees why the check could not decide.
+//
+// recover runs only when fn did not return: in a wasm guest it is a
+// runtime call with its own code to page in, on every check, for a panic
+// that almost never comes.
 func safeCall(kind abi.Kind, fn func() Output) (out Output) {
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
 		if r := recover(); r != nil {
 			out = errorOutput(kind, "plugin panicked: %v", r)
 		}
 	}()
-	return fn()
+	out = fn()
+	returned = true
+	return out
 }
 
 // errorOutput is the result of a call the plugin could not carry out:

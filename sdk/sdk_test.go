@@ -30,8 +30,11 @@ func TestDecodeConfigValidates(t *testing.T) {
 
 func TestPanicBecomesUnknown(t *testing.T) {
 	out := safeCall(abi.KindCheck, func() Output { panic("boom") })
-	if out.Status != abi.StatusUnknown {
+	if out.Status != abi.StatusUnknown || out.Message != "plugin panicked: boom" {
 		t.Fatalf("got %+v", out)
+	}
+	if out := safeCall(abi.KindCheck, func() Output { return Healthy("fine") }); out.Status != abi.StatusHealthy || out.Message != "fine" {
+		t.Fatalf("no panic: got %+v", out)
 	}
 }
 

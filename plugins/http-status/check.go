@@ -53,8 +53,12 @@ func (c Config) codes() []int {
 }
 
 func (c Config) request() sdk.HTTPRequest {
+	method := c.Method
+	if method != "" { // most configs leave it out: no call on every check
+		method = strings.ToUpper(method)
+	}
 	req := sdk.HTTPRequest{
-		Method:       strings.ToUpper(c.Method),
+		Method:       method,
 		URL:          c.URL,
 		Host:         c.Host,
 		TimeoutMS:    int(c.Timeout * 1000),
