@@ -9,6 +9,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 )
 
 // Each step changes the store the way the web does (object plus queue
@@ -17,7 +18,7 @@ import (
 // must look the same as after one application.
 func TestApplyIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	both := []string{"z1", "z2"}
 
@@ -91,7 +92,7 @@ func TestApplyIsIdempotent(t *testing.T) {
 
 func TestReactionsApplyIdempotently(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	x := reaction("notify")
 	steps := []struct {
@@ -129,7 +130,7 @@ func TestReactionsApplyIdempotently(t *testing.T) {
 // truth instead of resurrecting old copies.
 func TestLateUpsertOfDeletedMonitorRemovesIt(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	m := monitor("gone", "z1")
 	if err := st.PutMonitor(ctx, m, []string{"z1"}); err != nil {
@@ -152,7 +153,7 @@ func TestLateUpsertOfDeletedMonitorRemovesIt(t *testing.T) {
 // monitors that name its zone, and a monitor moving zones moves.
 func TestMonitorsLiveOnlyInTheirZones(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	a, b := newRig(t, "a", st), newRig(t, "b", st)
 	a.run(t)
 	b.run(t)
@@ -194,7 +195,7 @@ func TestMonitorsLiveOnlyInTheirZones(t *testing.T) {
 // Entries queued while no bridge ran are applied when one starts.
 func TestCatchUpAtStart(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	for _, id := range []string{"m1", "m2", "m3"} {
 		if err := st.PutMonitor(ctx, monitor(id, "z1"), []string{"z1"}); err != nil {
@@ -221,7 +222,7 @@ func TestCatchUpAtStart(t *testing.T) {
 // loaded CI machine does not flake; the typical figure is logged.
 func TestEntriesApplyWithoutPollingDelay(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	r.run(t)
 	time.Sleep(100 * time.Millisecond) // let the first (empty) round pass
@@ -249,7 +250,7 @@ func TestEntriesApplyWithoutPollingDelay(t *testing.T) {
 // acknowledged so it cannot block the queue.
 func TestResultEntriesAreSentToActions(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	r.run(t)
 	res := engine.Result{ID: "hook-1", MonitorID: "shop", Source: engine.SourceWebhook, Status: engine.StatusFailed,
@@ -284,7 +285,7 @@ func TestResultEntriesAreSentToActions(t *testing.T) {
 // the bridge retries by itself and the entries are applied.
 func TestEntriesWaitForRedis(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	r.run(t)
 	r.srv.Stop()

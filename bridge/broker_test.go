@@ -9,6 +9,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/broker"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 )
 
 // startActions runs a real action broker and a consumer on it, returning
@@ -55,7 +56,7 @@ func startActions(t *testing.T) (*broker.Producer, func() []engine.Result) {
 // real ZeroMQ action broker, once, stamped with the zone.
 func TestResultEntriesReachTheActionBroker(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	p, received := startActions(t)
 	r.b.Actions = p

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/host/lock"
 )
@@ -16,7 +17,7 @@ import (
 // again is harmless; repopulate restores both after Redis lost them.
 func TestApplyPlugin(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t, "z1", newBoltStore(t))
+	r := newRig(t, "z1", bolttest.Open(t))
 	wasm := []byte("\x00asm\x01\x00\x00\x00 pretend module")
 	e := lock.Entry{Name: "alpha", Version: "1", Kind: abi.KindCheck, ABI: abi.Version, SHA256: lock.Digest(wasm), Capabilities: []string{"http"}}
 	if err := r.st.PutPluginBlob(ctx, e.SHA256, wasm); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 )
 
 // Repopulate rebuilds a flushed zone Redis from the store: monitors of the
@@ -11,7 +13,7 @@ import (
 // what the store no longer has, and running it twice changes nothing.
 func TestRepopulateRebuildsAFlushedZone(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	for _, m := range []struct {
 		id    string
@@ -83,7 +85,7 @@ func TestRepopulateRebuildsAFlushedZone(t *testing.T) {
 // settle, Redis matches the store.
 func TestRepopulateWhileTheZoneRuns(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	r.run(t)
 	const n = 40

@@ -7,13 +7,14 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 )
 
 // A running bridge rolls up and prunes raw history older than the
 // retention on its own, and keeps what is recent.
 func TestBridgeRunsRetention(t *testing.T) {
 	ctx := context.Background()
-	st := newBoltStore(t)
+	st := bolttest.Open(t)
 	r := newRig(t, "z1", st)
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	r.b.Now = func() time.Time { return now }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/broker"
 	"github.com/runbookhq/runbook/engine/store"
-	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis"
@@ -31,16 +29,6 @@ type rig struct {
 	sent  *sink
 	b     *bridge.Bridge
 	clock time.Time
-}
-
-func newBoltStore(t *testing.T) *bolt.Store {
-	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatalf("opening bolt store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 func newRig(t *testing.T, zone string, st store.Store) *rig {

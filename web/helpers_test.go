@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
 )
@@ -78,11 +78,7 @@ func newEnvWith(t *testing.T, change func(*Config)) *env {
 	t.Helper()
 	// No fsync: tests need no durability, and retention runs a
 	// transaction per hour of history.
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"), bolt.WithNoSync())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := bolttest.Open(t, bolt.WithNoSync())
 	cfg := Config{Store: st, Zones: []string{"z1", "z2"}, Plugins: fakePlugins{}, BodyLimit: 64 << 10, PollInterval: 50 * time.Millisecond}
 	if change != nil {
 		change(&cfg)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/runbookhq/runbook/bridge"
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/engine/store/storefault"
 	"github.com/runbookhq/runbook/host/hosttest"
 )
@@ -17,7 +18,7 @@ import (
 func TestBridgeKilledBetweenReadAndApply(t *testing.T) {
 	ctx := context.Background()
 	h := hosttest.New(t, "http-status", "webhook")
-	st := boltStore(t)
+	st := bolttest.Open(t)
 	const zn = "killed"
 	z := startZone(t, zn, st, h)
 	tg := newTarget(t)

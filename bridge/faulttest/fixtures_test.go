@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
-	"github.com/runbookhq/runbook/engine/store/bolt"
 	"github.com/runbookhq/runbook/engine/store/rethink"
 	"github.com/runbookhq/runbook/engine/store/rethink/rethinktest"
 )
@@ -76,15 +74,6 @@ func webhookReaction(id, url string, on engine.CallOn) engine.Reaction {
 		Config: json.RawMessage(`{"url":"` + url + `"}`), CallOn: on, Trigger: 1, Enabled: true}
 	r.Normalize()
 	return r
-}
-
-func boltStore(t *testing.T) store.Store {
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 func rethinkStore(t *testing.T) (store.Store, *rethinktest.Server) {

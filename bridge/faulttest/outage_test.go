@@ -7,6 +7,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/store"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/engine/store/storefault"
 	"github.com/runbookhq/runbook/host/hosttest"
 )
@@ -24,7 +25,7 @@ func TestStoreOutageLosesNothing(t *testing.T) {
 		open func(t *testing.T) (st store.Store, refuse func(bool))
 	}{
 		{"bolt behind a fault wrapper", func(t *testing.T) (store.Store, func(bool)) {
-			f := storefault.Wrap(boltStore(t))
+			f := storefault.Wrap(bolttest.Open(t))
 			return f, f.RefuseWrites
 		}},
 		{"rethinkdb test server refusing writes", func(t *testing.T) (store.Store, func(bool)) {

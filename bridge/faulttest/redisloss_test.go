@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host/hosttest"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestRedisFlushedThenRepopulated(t *testing.T) {
 	ctx := context.Background()
 	h := hosttest.New(t, "http-status", "webhook")
-	st := boltStore(t)
+	st := bolttest.Open(t)
 	const zn = "flushed"
 	z := startZone(t, zn, st, h)
 	z.startBridge(t, st)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/runbookhq/runbook/engine"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host/hosttest"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestTwoZonesFromOneStore(t *testing.T) {
 	ctx := context.Background()
 	h := hosttest.New(t, "http-status", "webhook")
-	st := boltStore(t)
+	st := bolttest.Open(t)
 	const a, b = "dc-a", "dc-b"
 	za, zb := startZone(t, a, st, h), startZone(t, b, st, h)
 	za.startBridge(t, st)

@@ -2,7 +2,6 @@ package journal_test
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -11,7 +10,7 @@ import (
 	"github.com/runbookhq/runbook/engine/internal/jsonenc"
 	"github.com/runbookhq/runbook/engine/journal"
 	"github.com/runbookhq/runbook/engine/store"
-	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/engine/store/storefault"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
@@ -24,11 +23,7 @@ import (
 func TestFlushHandsHistoryRowsToTheStoreUnchanged(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.Client(t, redistest.Start(t))
-	bst, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bst.Close() })
+	bst := bolttest.Open(t)
 	st := storefault.Wrap(bst)
 	keys := zones.KeysFor("z")
 	j := journal.New(rdb, "z")

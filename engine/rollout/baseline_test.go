@@ -10,7 +10,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store"
-	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
 )
@@ -22,9 +22,7 @@ import (
 func TestFirstPushRollsBackToTheLock(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	must(t, err)
-	defer st.Close()
+	st := bolttest.Open(t)
 
 	// The deployment's lock, as `runbook up` reads it: relative paths.
 	dir := t.TempDir()

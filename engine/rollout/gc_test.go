@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
-	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/zones"
@@ -33,11 +32,7 @@ func TestGCRemovesUnreferencedModules(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	rdb := redistest.Client(t, redistest.Start(t))
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := bolttest.Open(t)
 	logs := &logBuf{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	keys := zones.KeysFor("z")

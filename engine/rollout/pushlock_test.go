@@ -19,6 +19,7 @@ import (
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
@@ -61,9 +62,7 @@ func TestOnePushPerPlugin(t *testing.T) {
 	defer cancel()
 	srv := redistest.Start(t)
 	rdb := redistest.Client(t, srv)
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	must(t, err)
-	defer st.Close()
+	st := bolttest.Open(t)
 	logs := &logBuf{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	keys := zones.KeysFor("z")

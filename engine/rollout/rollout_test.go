@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +24,7 @@ import (
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/host/hosttest"
@@ -239,11 +239,7 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	rdb := redistest.Client(t, redistest.Start(t))
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := bolttest.Open(t)
 	logs := &logBuf{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))

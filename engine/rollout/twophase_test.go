@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
-	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/zones"
@@ -36,9 +35,7 @@ func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	rdb := redistest.Client(t, redistest.Start(t))
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	must(t, err)
-	defer st.Close()
+	st := bolttest.Open(t)
 	logs := &logBuf{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	keys := zones.KeysFor("z")
