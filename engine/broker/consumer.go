@@ -26,7 +26,15 @@ type ConsumerConfig struct {
 	// MaxReleased bounds handlers that gave their slot back (Release) and
 	// still run; past it Release is a no-op. Default 16×Concurrency.
 	MaxReleased int
-	Logger      *slog.Logger
+	// AckLinger delays the ACKS frame after a handler finishes by up to
+	// this long, so the handlers of one batch of messages report in one
+	// frame and one wake-up of both sides rather than one each (default
+	// 0: at once). Only the broker's view of the slots waits: the
+	// consumer reuses a freed slot at once; and a quarter of Concurrency
+	// acks waiting end the linger, so the broker never lacks more than
+	// that share of the slots under load.
+	AckLinger time.Duration
+	Logger    *slog.Logger
 }
 
 var inprocSeq atomic.Int64
@@ -78,7 +86,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	if maxReleased <= 0 {
 		maxReleased = 16 * cfg.Concurrency
 	}
-	acks := &ackQueue{wake: make(chan struct{}, 1)}
+	acks := newAckQueue(cfg.AckLinger, max(cfg.Concurrency/4, 1))
 	fwdDone := make(chan struct{})
 	go forwardWake(endpoint, acks.wake, fwdDone)
 
@@ -257,6 +265,21 @@ type ackQueue struct {
 	buf    []byte
 	wake   chan struct{}
 	closed bool // the consumer stopped: a detached message ended late is dropped (the broker re-sends it)
+	// With a linger, the first ack arms timer instead of waking the loop,
+	// and the full-th ack queued wakes it at once.
+	linger time.Duration
+	timer  *time.Timer
+	n      int // acks in buf
+	full   int
+}
+
+func newAckQueue(linger time.Duration, full int) *ackQueue {
+	q := &ackQueue{wake: make(chan struct{}, 1), linger: linger, full: full}
+	if linger > 0 {
+		q.timer = time.AfterFunc(time.Hour, q.signal)
+		q.timer.Stop()
+	}
+	return q
 }
 
 func (q *ackQueue) add(verb byte, id string) {
@@ -267,11 +290,32 @@ func (q *ackQueue) add(verb byte, id string) {
 	}
 	first := len(q.buf) == 0
 	q.buf = appendAck(q.buf, verb, id)
-	if first {
-		select {
-		case q.wake <- struct{}{}:
-		default: // a wake-up is already on its way
+	q.n++
+	switch {
+	case q.timer == nil && !first:
+		// a wake-up is already on its way
+	case q.timer != nil && q.n < q.full:
+		if first {
+			q.timer.Reset(q.linger)
 		}
+	default:
+		q.wakeLocked()
+	}
+}
+
+// signal is the linger timer's end.
+func (q *ackQueue) signal() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.closed && len(q.buf) > 0 {
+		q.wakeLocked()
+	}
+}
+
+func (q *ackQueue) wakeLocked() {
+	select {
+	case q.wake <- struct{}{}:
+	default: // a wake-up is already on its way
 	}
 }
 
@@ -280,6 +324,9 @@ func (q *ackQueue) close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.closed = true
+	if q.timer != nil {
+		q.timer.Stop()
+	}
 	close(q.wake)
 }
 
@@ -288,6 +335,7 @@ func (q *ackQueue) take(into []byte) []byte {
 	defer q.mu.Unlock()
 	out := append(into[:0], q.buf...)
 	q.buf = q.buf[:0]
+	q.n = 0
 	return out
 }
 
