@@ -37,8 +37,6 @@ type ConsumerConfig struct {
 	Logger    *slog.Logger
 }
 
-var inprocSeq atomic.Int64
-
 // Consume connects to a broker and runs handler for each message, at most
 // Concurrency at a time, until ctx ends. It then waits for running
 // handlers and reports them done before returning.
@@ -70,25 +68,21 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	}
 
 	// Handlers finish on their own goroutines, but only this goroutine may
-	// touch sock. They report through an inproc pair that the poll loop
-	// watches, so a finished job frees its slot at once instead of at the
-	// next poll timeout.
-	endpoint := fmt.Sprintf("inproc://runbook-consumer-%d", inprocSeq.Add(1))
-	doneRx, err := zmq.NewSocket(zmq.PULL)
+	// touch sock: they queue their acks and wake it through acks.wake,
+	// which it selects on beside the socket's readiness (fdwait.go), so a
+	// finished job frees its slot without waiting for a poll timeout.
+	sw, err := newFDWaiter(sock)
 	if err != nil {
-		return fmt.Errorf("creating done socket: %w", err)
+		return fmt.Errorf("consumer of %s: %w", cfg.Backend, err)
 	}
-	defer doneRx.Close()
-	if err := doneRx.Bind(endpoint); err != nil {
-		return fmt.Errorf("binding %s: %w", endpoint, err)
-	}
+	defer sw.close()
+	sockWake := make(chan struct{}, 1)
+	go sw.notify(sockWake)
 	maxReleased := cfg.MaxReleased
 	if maxReleased <= 0 {
 		maxReleased = 16 * cfg.Concurrency
 	}
 	acks := newAckQueue(cfg.AckLinger, max(cfg.Concurrency/4, 1))
-	fwdDone := make(chan struct{})
-	go forwardWake(endpoint, acks.wake, fwdDone)
 
 	// slots holds one token per running handler that has not released it;
 	// the broker's credit mirrors cap(slots)-len(slots).
@@ -145,32 +139,38 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 
 	c := &consumerLoop{ctx: ctx, sock: sock, conc: cfg.Concurrency, log: log}
 	c.send(cmdReady, strconv.Itoa(cfg.Concurrency))
-	poller := zmq.NewPoller()
-	poller.Add(sock, zmq.POLLIN)
-	poller.Add(doneRx, zmq.POLLIN)
 	var backlog []Message
 	busyGauge, releasedGauge := mBusy.WithLabelValues(cfg.Name), mReleased.WithLabelValues(cfg.Name)
 	lastHeard, lastBeat := time.Now(), time.Now()
+	timer := time.NewTimer(Heartbeat / 4)
+	defer timer.Stop()
 	for ctx.Err() == nil {
-		polled, err := poller.Poll(Heartbeat / 4)
-		if err != nil && zmq.AsErrno(err) != zmq.Errno(4) {
-			log.Error("consumer poll", "err", err)
-			break
-		}
-		for _, p := range polled {
-			switch p.Socket {
-			case sock:
-				lastHeard = time.Now()
-				jobs, again := c.recvJobs()
-				backlog = append(backlog, jobs...)
-				if again {
-					free := cfg.Concurrency - len(slots) - len(backlog)
-					log.Info("broker asked again, re-announcing", "free", max(free, 0))
-					c.send(cmdReady, strconv.Itoa(max(free, 0)))
-				}
-			case doneRx:
-				c.sendAcks(doneRx, acks)
+		if !sw.readable() {
+			timer.Reset(Heartbeat / 4)
+			select {
+			case <-sockWake:
+			case <-acks.wake:
+				c.sendAcks(acks)
+			case <-timer.C:
+			case <-ctx.Done():
 			}
+		}
+		if sw.readable() {
+			lastHeard = time.Now()
+			jobs, again := c.recvJobs()
+			backlog = append(backlog, jobs...)
+			if again {
+				free := cfg.Concurrency - len(slots) - len(backlog)
+				log.Info("broker asked again, re-announcing", "free", max(free, 0))
+				c.send(cmdReady, strconv.Itoa(max(free, 0)))
+			}
+		}
+		// Under load the socket is readable at every turn and the wait
+		// above is skipped: acks must not wait for a quiet moment.
+		select {
+		case <-acks.wake:
+			c.sendAcks(acks)
+		default:
 		}
 		// More jobs than slots can arrive when a READY crossed a JOB on the
 		// wire; they wait here rather than being refused.
@@ -206,8 +206,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	close(work)
 	wg.Wait()
 	acks.close()
-	<-fwdDone
-	c.sendAcks(doneRx, acks)
+	c.sendAcks(acks)
 	return nil
 }
 
@@ -339,36 +338,12 @@ func (q *ackQueue) take(into []byte) []byte {
 	return out
 }
 
-// sendAcks drains the wake-ups and sends every queued ack as one frame.
-func (c *consumerLoop) sendAcks(rx *zmq.Socket, q *ackQueue) {
-	for {
-		if _, err := rx.RecvBytes(zmq.DONTWAIT); err != nil {
-			break
-		}
-	}
+// sendAcks sends every queued ack as one frame.
+func (c *consumerLoop) sendAcks(q *ackQueue) {
 	c.ackBuf = q.take(c.ackBuf)
 	if len(c.ackBuf) > 0 {
 		if err := c.sendMessage(cmdAcks, c.ackBuf); err != nil {
 			c.log.Warn("consumer send", "verb", cmdAcks, "err", err)
 		}
-	}
-}
-
-// forwardWake turns wake-ups from handler goroutines into a message on
-// the inproc socket the poll loop watches (only that goroutine may touch
-// the broker socket, and ZeroMQ's poll cannot wait on a Go channel).
-func forwardWake(endpoint string, in <-chan struct{}, finished chan<- struct{}) {
-	defer close(finished)
-	tx, err := zmq.NewSocket(zmq.PUSH)
-	if err != nil {
-		for range in {
-		}
-		return
-	}
-	defer tx.Close()
-	_ = tx.SetLinger(0)
-	_ = tx.Connect(endpoint)
-	for range in {
-		_, _ = tx.Send("w", 0)
 	}
 }

@@ -61,6 +61,7 @@ type Producer struct {
 	frames       prometheus.Counter
 
 	acks       *zmq.Socket
+	ackWait    *fdWaiter // acks' readiness, in Go's netpoller
 	readerDone chan struct{}
 	closing    chan struct{} // closed by Close: nothing more will be finished
 }
@@ -150,7 +151,6 @@ func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
 	_ = s.SetLinger(2 * time.Second)
 	_ = a.SetLinger(0)
 	_ = a.SetRcvhwm(0)
-	_ = a.SetRcvtimeo(ackPoll)
 	for _, sock := range []*zmq.Socket{a, s} { // acks first: no OK can miss its socket
 		if err := sock.Connect(frontend); err != nil {
 			s.Close()
@@ -158,7 +158,13 @@ func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
 			return nil, fmt.Errorf("connecting producer to %s: %w", frontend, err)
 		}
 	}
-	p.sock, p.acks = s, a
+	aw, err := newFDWaiter(a)
+	if err != nil {
+		s.Close()
+		a.Close()
+		return nil, fmt.Errorf("producer for %s: %w", frontend, err)
+	}
+	p.sock, p.acks, p.ackWait = s, a, aw
 	go p.readAcks()
 	return p, nil
 }
@@ -404,9 +410,16 @@ func (p *Producer) readAcks() {
 	defer close(p.readerDone)
 	lastScan := time.Now()
 	for {
-		parts, err := p.acks.RecvMessageBytes(0)
-		if err == nil && len(parts) == 2 && string(parts[0]) == cmdOK {
-			p.finished(parts[1])
+		if p.ackWait.waitReadable(ackPoll) {
+			for {
+				parts, err := p.acks.RecvMessageBytes(zmq.DONTWAIT)
+				if err != nil {
+					break
+				}
+				if len(parts) == 2 && string(parts[0]) == cmdOK {
+					p.finished(parts[1])
+				}
+			}
 		}
 		p.pmu.Lock()
 		closed := p.closed
@@ -493,6 +506,7 @@ func (p *Producer) Close() error {
 	close(p.closing)
 	p.room.Broadcast()
 	p.pmu.Unlock()
+	p.ackWait.close() // ends the reader's wait at once
 	<-p.readerDone
 	p.acks.Close()
 	p.mu.Lock()
