@@ -102,7 +102,12 @@ func BenchmarkOverhead(b *testing.B) {
 	}
 	// The same pipeline with the check done natively in Go: the engine's
 	// own overhead, apart from the sandbox's.
-	native := pipelineCPU(b, nativeHTTP{client: client}, url, rate, window)
+	// Its client keeps idle connections like the plugin host's (16 per
+	// host): with the default 2, the checks of one tick opened a new TCP
+	// connection each (~100 connects a second at 200/s), a cost the plain
+	// loop, one check at a time on one connection, never pays.
+	nclient := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	native := pipelineCPU(b, nativeHTTP{client: nclient}, url, rate, window)
 	plainUS := float64(plainPer.Microseconds())
 	b.ReportMetric(float64(rate), "checks/s-offered")
 	b.ReportMetric(float64(n)/plainEl.Seconds(), "plain-gets/s")
@@ -132,7 +137,11 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 	}
 	var stops []func()
 	r.startBrokers()
-	stops = append(stops, r.startControl(1000))
+	// Control ticks as a zone's default does (what `runbook up` runs):
+	// the jobs of a tick travel together, so the tick sets how much is
+	// shared. RUNBOOK_BENCH_TICK_MS=20 is what this benchmark used before
+	// round 7 of docs/PERFORMANCE.md's Engine section.
+	stops = append(stops, r.startControlTick(1000, time.Duration(envInt("RUNBOOK_BENCH_TICK_MS", 50))*time.Millisecond))
 	if checker == nil {
 		stops = append(stops, r.startWorker(32))
 	} else {

@@ -167,8 +167,12 @@ func (r *rig) resultProducer() *broker.Producer {
 }
 
 func (r *rig) startControl(batch int) func() {
+	return r.startControlTick(batch, 20*time.Millisecond)
+}
+
+func (r *rig) startControlTick(batch int, tick time.Duration) func() {
 	c := &control.Control{Zone: r.zone, Redis: r.rdb, Sender: r.producer(r.monitor.front), Actions: r.producer(r.action.front),
-		Tick: 20 * time.Millisecond, Batch: batch, Logger: r.log}
+		Tick: tick, Batch: batch, Logger: r.log}
 	return goStop(r.t, func(ctx context.Context) { _ = c.Run(ctx) })
 }
 
