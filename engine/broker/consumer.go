@@ -29,10 +29,10 @@ type ConsumerConfig struct {
 	// AckLinger delays the ACKS frame after a handler finishes by up to
 	// this long, so the handlers of one batch of messages report in one
 	// frame and one wake-up of both sides rather than one each (default
-	// 0: at once). Only the broker's view of the slots waits: the
-	// consumer reuses a freed slot at once; and a quarter of Concurrency
-	// acks waiting end the linger, so the broker never lacks more than
-	// that share of the slots under load.
+	// 0: at once). The slots are freed at once; what waits is the
+	// broker's view of them (and jobs in the rare local backlog, see
+	// Consume). A quarter of Concurrency acks waiting ends the linger, so
+	// under load the broker never lacks more than that share of the slots.
 	AckLinger time.Duration
 	Logger    *slog.Logger
 }

@@ -78,6 +78,7 @@ func (c *Control) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+		woke := time.Now()
 		// Drain everything due before sleeping again: a backlog after an
 		// outage clears in one tick, batch by batch.
 		var next upcoming
@@ -107,7 +108,9 @@ func (c *Control) Run(ctx context.Context) error {
 		if !roundOK {
 			next = upcoming{} // Redis failed: try again next tick
 		}
-		t.Reset(c.sleep(next, roundOK))
+		// Counted from the wake-up, like a ticker: a round slowed by
+		// back-pressure must not add a whole tick before the next one.
+		t.Reset(max(c.sleep(next, roundOK)-time.Since(woke), 0))
 	}
 }
 
