@@ -50,7 +50,9 @@ type BrokerConfig struct {
 
 // ControlConfig tunes the scheduler.
 type ControlConfig struct {
-	// Tick is how often control looks for due monitors.
+	// Tick is how often control looks for due monitors while runs are
+	// due within a tick; otherwise it sleeps until the next run (at most
+	// control.IdleWait).
 	Tick engine.Duration `yaml:"tick,omitempty"`
 	// Batch is the most monitors claimed in one round trip.
 	Batch int `yaml:"batch,omitempty"`

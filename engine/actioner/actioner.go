@@ -33,8 +33,10 @@ type Actioner struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 
-	// group batches step one of concurrent results (set by Run).
+	// group batches step one of concurrent results (set by Run); linger
+	// is how long a healthy batch waits for more (commitLinger).
 	group    *group
+	linger   time.Duration
 	monitors monCache
 	counters countCache
 	metrics  *zoneMetrics
@@ -58,8 +60,11 @@ func (a *Actioner) init() {
 // Run consumes results from the action broker until ctx ends.
 func (a *Actioner) Run(ctx context.Context, backend string, concurrency int) error {
 	a.init()
+	a.linger = commitLinger
 	a.group = a.startGroup(ctx)
-	cfg := broker.ConsumerConfig{Name: "actioner", Backend: backend, Concurrency: concurrency, Logger: a.Logger}
+	// The handlers of one batch finish together (one commit): their acks
+	// go in one frame.
+	cfg := broker.ConsumerConfig{Name: "actioner", Backend: backend, Concurrency: concurrency, AckLinger: commitLinger, Logger: a.Logger}
 	return broker.Consume(ctx, cfg, func(ctx context.Context, m broker.Message) {
 		var res engine.Result
 		if err := jsondec.Result(m.Payload, &res); err != nil {

@@ -231,7 +231,7 @@ func capacity(b *testing.B, checker worker.Caller) {
 	// RUNBOOK_BENCH_NOHOLD=1: the worker reports its job done once the
 	// result is sent (hides SendAndWait), to measure what holding jobs
 	// until their results are committed costs.
-	var results worker.Sender = r.producer(r.action.front)
+	var results worker.Sender = r.resultProducer()
 	if os.Getenv("RUNBOOK_BENCH_NOHOLD") != "" {
 		results = struct{ worker.Sender }{results}
 	}

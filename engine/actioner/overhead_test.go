@@ -102,7 +102,12 @@ func BenchmarkOverhead(b *testing.B) {
 	}
 	// The same pipeline with the check done natively in Go: the engine's
 	// own overhead, apart from the sandbox's.
-	native := pipelineCPU(b, nativeHTTP{client: client}, url, rate, window)
+	// Its client keeps idle connections like the plugin host's (16 per
+	// host): with the default 2, the checks of one tick opened a new TCP
+	// connection each (~100 connects a second at 200/s), a cost the plain
+	// loop, one check at a time on one connection, never pays.
+	nclient := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	native := pipelineCPU(b, nativeHTTP{client: nclient}, url, rate, window)
 	plainUS := float64(plainPer.Microseconds())
 	b.ReportMetric(float64(rate), "checks/s-offered")
 	b.ReportMetric(float64(n)/plainEl.Seconds(), "plain-gets/s")
@@ -132,11 +137,15 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 	}
 	var stops []func()
 	r.startBrokers()
-	stops = append(stops, r.startControl(1000))
+	// Control ticks as a zone's default does (what `runbook up` runs):
+	// the jobs of a tick travel together, so the tick sets how much is
+	// shared. RUNBOOK_BENCH_TICK_MS=20 is what this benchmark used before
+	// round 7 of docs/PERFORMANCE.md's Engine section.
+	stops = append(stops, r.startControlTick(1000, time.Duration(envInt("RUNBOOK_BENCH_TICK_MS", 50))*time.Millisecond))
 	if checker == nil {
 		stops = append(stops, r.startWorker(32))
 	} else {
-		w := &worker.Worker{Zone: r.zone, Host: checker, Results: r.producer(r.action.front), Logger: r.log}
+		w := &worker.Worker{Zone: r.zone, Host: checker, Results: r.resultProducer(), Logger: r.log}
 		stops = append(stops, goStop(b, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, 32) }))
 	}
 	stops = append(stops, r.startActioner(32), r.startFlusher(500*time.Millisecond, 10000))
@@ -153,11 +162,13 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 	u0.read()
 	rc0 := redisCPU(b, r.rdb)
 	z0 := zmqThreadsCPU()
+	cs0, _ := r.rdb.Info(context.Background(), "commandstats").Result()
 	start := time.Now()
 	time.Sleep(window)
 	u1.read()
 	rc1 := redisCPU(b, r.rdb)
 	z1 := zmqThreadsCPU()
+	cs1, _ := r.rdb.Info(context.Background(), "commandstats").Result()
 	s1 := metricSnap(b)
 	el := time.Since(start)
 	checks := counterSum(s1, "runbook_worker_jobs_total", zone) - counterSum(s0, "runbook_worker_jobs_total", zone)
@@ -166,6 +177,10 @@ func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, wind
 		b.Fatalf("%s: %v checks, %v healthy: the comparison would be meaningless", zoneName, checks, healthy)
 	}
 	b.Logf("%s: of the Go process' CPU per check, libzmq's I/O threads %.0f µs", zoneName, float64((z1-z0).Microseconds())/checks)
+	batches := histOf(s1, "runbook_actioner_step_one_batch", zone).total - histOf(s0, "runbook_actioner_step_one_batch", zone).total
+	b.Logf("%s: per check: %.1f context switches, %.2f Redis commands (scripts' own included), %.2f EVALSHA; %.2f step-one batches",
+		zoneName, float64(u1.csw-u0.csw)/checks, float64(redisCalls(cs1)-redisCalls(cs0))/checks,
+		float64(redisCalls(cmdOnly(cs1, "evalsha"))-redisCalls(cmdOnly(cs0, "evalsha")))/checks, batches/checks)
 	if cs, err := r.rdb.Info(context.Background(), "commandstats").Result(); err == nil {
 		for _, line := range strings.Split(cs, "\r\n") {
 			if strings.HasPrefix(line, "cmdstat_") {

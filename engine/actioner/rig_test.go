@@ -149,8 +149,7 @@ func (r *rig) startBroker(name, front, back string) (stop func()) {
 
 // producer connects to a broker frontend (re-sending after r.resend when
 // set, the default otherwise).
-func (r *rig) producer(ep string) *broker.Producer {
-	var opts []broker.ProducerOption
+func (r *rig) producer(ep string, opts ...broker.ProducerOption) *broker.Producer {
 	if r.resend > 0 {
 		opts = append(opts, broker.WithResendAfter(r.resend))
 	}
@@ -162,14 +161,23 @@ func (r *rig) producer(ep string) *broker.Producer {
 	return p
 }
 
+// resultProducer is a worker's: healthy results linger, as in a node.
+func (r *rig) resultProducer() *broker.Producer {
+	return r.producer(r.action.front, broker.WithLinger(worker.Linger))
+}
+
 func (r *rig) startControl(batch int) func() {
+	return r.startControlTick(batch, 20*time.Millisecond)
+}
+
+func (r *rig) startControlTick(batch int, tick time.Duration) func() {
 	c := &control.Control{Zone: r.zone, Redis: r.rdb, Sender: r.producer(r.monitor.front), Actions: r.producer(r.action.front),
-		Tick: 20 * time.Millisecond, Batch: batch, Logger: r.log}
+		Tick: tick, Batch: batch, Logger: r.log}
 	return goStop(r.t, func(ctx context.Context) { _ = c.Run(ctx) })
 }
 
 func (r *rig) startWorker(conc int) func() {
-	w := &worker.Worker{Zone: r.zone, Host: r.host, Results: r.producer(r.action.front), Logger: r.log}
+	w := &worker.Worker{Zone: r.zone, Host: r.host, Results: r.resultProducer(), Logger: r.log}
 	return goStop(r.t, func(ctx context.Context) { _ = w.Run(ctx, r.monitor.back, conc) })
 }
 

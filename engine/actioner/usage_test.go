@@ -9,7 +9,12 @@ import (
 )
 
 // runtimeUsage is this process' CPU time (user+system) from getrusage.
-type runtimeUsage struct{ cpu time.Duration }
+// csw counts its context switches (voluntary and not): each is a thread
+// that went to sleep or was preempted, what per-message hand-offs cost.
+type runtimeUsage struct {
+	cpu time.Duration
+	csw int64
+}
 
 func (u *runtimeUsage) read() {
 	var ru syscall.Rusage
@@ -17,6 +22,7 @@ func (u *runtimeUsage) read() {
 		return
 	}
 	u.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	u.csw = ru.Nvcsw + ru.Nivcsw
 }
 
 // zmqThreadsCPU is the CPU time of this process' libzmq background threads
@@ -40,4 +46,30 @@ func zmqThreadsCPU() time.Duration {
 	}
 	const hz = 100 // USER_HZ on Linux
 	return time.Duration(total) * time.Second / hz
+}
+
+// redisCalls is the number of commands the Redis server ran (scripts'
+// inner calls included), from INFO commandstats.
+func redisCalls(info string) int64 {
+	var n int64
+	for _, line := range strings.Split(info, "\r\n") {
+		_, rest, ok := strings.Cut(line, ":calls=")
+		if !ok {
+			continue
+		}
+		v, _, _ := strings.Cut(rest, ",")
+		c, _ := strconv.ParseInt(v, 10, 64)
+		n += c
+	}
+	return n
+}
+
+// cmdOnly keeps the commandstats line of one command.
+func cmdOnly(info, cmd string) string {
+	for _, line := range strings.Split(info, "\r\n") {
+		if strings.HasPrefix(line, "cmdstat_"+cmd+":") {
+			return line
+		}
+	}
+	return ""
 }

@@ -2,7 +2,6 @@ package broker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"log/slog"
@@ -154,36 +153,53 @@ func (b *Broker) Run(ctx context.Context) error {
 	b.back, b.front = back, front
 	b.log.Info("broker running", "frontend", b.cfg.Frontend, "backend", b.cfg.Backend)
 
-	poller := zmq.NewPoller()
-	poller.Add(front, zmq.POLLIN)
-	poller.Add(back, zmq.POLLIN)
+	// Both sockets wait in Go's netpoller (fdwait.go), not in zmq_poll.
+	fw, err := newFDWaiter(front)
+	if err != nil {
+		return fmt.Errorf("broker %s frontend: %w", b.cfg.Name, err)
+	}
+	defer fw.close()
+	bw, err := newFDWaiter(back)
+	if err != nil {
+		return fmt.Errorf("broker %s backend: %w", b.cfg.Name, err)
+	}
+	defer bw.close()
+	wake := make(chan struct{}, 1)
+	go fw.notify(wake)
+	go bw.notify(wake)
+	timer := time.NewTimer(Heartbeat / 4)
+	defer timer.Stop()
 	for ctx.Err() == nil {
-		wait := Heartbeat / 4
-		if len(b.okDirty) > 0 {
-			wait = min(wait, max(time.Until(b.okSent.Add(okEvery)), time.Millisecond))
-		}
-		polled, err := poller.Poll(wait)
-		if err != nil {
-			if errors.Is(err, zmq.Errno(zmq.ETERM)) {
-				return nil
-			}
-			if zmq.AsErrno(err) == zmq.Errno(4) { // EINTR
-				continue
-			}
-			return fmt.Errorf("broker %s poll: %w", b.cfg.Name, err)
-		}
-		for _, p := range polled {
-			switch p.Socket {
-			case front:
+		for more := true; more; {
+			more = false
+			if fw.readable() {
 				b.drainFrontend(front)
-			case back:
+				more = true
+			}
+			if bw.readable() {
 				b.drainBackend(back)
+				more = true
 			}
 		}
 		b.housekeep(time.Now())
 		b.flushOut()
 		if len(b.okDirty) > 0 && (b.okCount >= okBatch || time.Since(b.okSent) >= okEvery) {
 			b.flushOKs()
+		}
+		// Sends process the sockets' commands, which may have eaten the
+		// signal of a message that came meanwhile: look before waiting.
+		if fw.readable() || bw.readable() {
+			continue
+		}
+		wait := Heartbeat / 4
+		if len(b.okDirty) > 0 {
+			wait = min(wait, max(time.Until(b.okSent.Add(okEvery)), time.Millisecond))
+		}
+		timer.Reset(wait)
+		select {
+		case <-wake:
+		case <-timer.C:
+		case <-ctx.Done():
 		}
 	}
 	return nil

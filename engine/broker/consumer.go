@@ -26,10 +26,16 @@ type ConsumerConfig struct {
 	// MaxReleased bounds handlers that gave their slot back (Release) and
 	// still run; past it Release is a no-op. Default 16×Concurrency.
 	MaxReleased int
-	Logger      *slog.Logger
+	// AckLinger delays the ACKS frame after a handler finishes by up to
+	// this long, so the handlers of one batch of messages report in one
+	// frame and one wake-up of both sides rather than one each (default
+	// 0: at once). The slots are freed at once; what waits is the
+	// broker's view of them (and jobs in the rare local backlog, see
+	// Consume). A quarter of Concurrency acks waiting ends the linger, so
+	// under load the broker never lacks more than that share of the slots.
+	AckLinger time.Duration
+	Logger    *slog.Logger
 }
-
-var inprocSeq atomic.Int64
 
 // Consume connects to a broker and runs handler for each message, at most
 // Concurrency at a time, until ctx ends. It then waits for running
@@ -62,25 +68,21 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	}
 
 	// Handlers finish on their own goroutines, but only this goroutine may
-	// touch sock. They report through an inproc pair that the poll loop
-	// watches, so a finished job frees its slot at once instead of at the
-	// next poll timeout.
-	endpoint := fmt.Sprintf("inproc://runbook-consumer-%d", inprocSeq.Add(1))
-	doneRx, err := zmq.NewSocket(zmq.PULL)
+	// touch sock: they queue their acks and wake it through acks.wake,
+	// which it selects on beside the socket's readiness (fdwait.go), so a
+	// finished job frees its slot without waiting for a poll timeout.
+	sw, err := newFDWaiter(sock)
 	if err != nil {
-		return fmt.Errorf("creating done socket: %w", err)
+		return fmt.Errorf("consumer of %s: %w", cfg.Backend, err)
 	}
-	defer doneRx.Close()
-	if err := doneRx.Bind(endpoint); err != nil {
-		return fmt.Errorf("binding %s: %w", endpoint, err)
-	}
+	defer sw.close()
+	sockWake := make(chan struct{}, 1)
+	go sw.notify(sockWake)
 	maxReleased := cfg.MaxReleased
 	if maxReleased <= 0 {
 		maxReleased = 16 * cfg.Concurrency
 	}
-	acks := &ackQueue{wake: make(chan struct{}, 1)}
-	fwdDone := make(chan struct{})
-	go forwardWake(endpoint, acks.wake, fwdDone)
+	acks := newAckQueue(cfg.AckLinger, max(cfg.Concurrency/4, 1))
 
 	// slots holds one token per running handler that has not released it;
 	// the broker's credit mirrors cap(slots)-len(slots).
@@ -137,32 +139,38 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 
 	c := &consumerLoop{ctx: ctx, sock: sock, conc: cfg.Concurrency, log: log}
 	c.send(cmdReady, strconv.Itoa(cfg.Concurrency))
-	poller := zmq.NewPoller()
-	poller.Add(sock, zmq.POLLIN)
-	poller.Add(doneRx, zmq.POLLIN)
 	var backlog []Message
 	busyGauge, releasedGauge := mBusy.WithLabelValues(cfg.Name), mReleased.WithLabelValues(cfg.Name)
 	lastHeard, lastBeat := time.Now(), time.Now()
+	timer := time.NewTimer(Heartbeat / 4)
+	defer timer.Stop()
 	for ctx.Err() == nil {
-		polled, err := poller.Poll(Heartbeat / 4)
-		if err != nil && zmq.AsErrno(err) != zmq.Errno(4) {
-			log.Error("consumer poll", "err", err)
-			break
-		}
-		for _, p := range polled {
-			switch p.Socket {
-			case sock:
-				lastHeard = time.Now()
-				jobs, again := c.recvJobs()
-				backlog = append(backlog, jobs...)
-				if again {
-					free := cfg.Concurrency - len(slots) - len(backlog)
-					log.Info("broker asked again, re-announcing", "free", max(free, 0))
-					c.send(cmdReady, strconv.Itoa(max(free, 0)))
-				}
-			case doneRx:
-				c.sendAcks(doneRx, acks)
+		if !sw.readable() {
+			timer.Reset(Heartbeat / 4)
+			select {
+			case <-sockWake:
+			case <-acks.wake:
+				c.sendAcks(acks)
+			case <-timer.C:
+			case <-ctx.Done():
 			}
+		}
+		if sw.readable() {
+			lastHeard = time.Now()
+			jobs, again := c.recvJobs()
+			backlog = append(backlog, jobs...)
+			if again {
+				free := cfg.Concurrency - len(slots) - len(backlog)
+				log.Info("broker asked again, re-announcing", "free", max(free, 0))
+				c.send(cmdReady, strconv.Itoa(max(free, 0)))
+			}
+		}
+		// Under load the socket is readable at every turn and the wait
+		// above is skipped: acks must not wait for a quiet moment.
+		select {
+		case <-acks.wake:
+			c.sendAcks(acks)
+		default:
 		}
 		// More jobs than slots can arrive when a READY crossed a JOB on the
 		// wire; they wait here rather than being refused.
@@ -198,8 +206,7 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	close(work)
 	wg.Wait()
 	acks.close()
-	<-fwdDone
-	c.sendAcks(doneRx, acks)
+	c.sendAcks(acks)
 	return nil
 }
 
@@ -257,6 +264,21 @@ type ackQueue struct {
 	buf    []byte
 	wake   chan struct{}
 	closed bool // the consumer stopped: a detached message ended late is dropped (the broker re-sends it)
+	// With a linger, the first ack arms timer instead of waking the loop,
+	// and the full-th ack queued wakes it at once.
+	linger time.Duration
+	timer  *time.Timer
+	n      int // acks in buf
+	full   int
+}
+
+func newAckQueue(linger time.Duration, full int) *ackQueue {
+	q := &ackQueue{wake: make(chan struct{}, 1), linger: linger, full: full}
+	if linger > 0 {
+		q.timer = time.AfterFunc(time.Hour, q.signal)
+		q.timer.Stop()
+	}
+	return q
 }
 
 func (q *ackQueue) add(verb byte, id string) {
@@ -267,11 +289,32 @@ func (q *ackQueue) add(verb byte, id string) {
 	}
 	first := len(q.buf) == 0
 	q.buf = appendAck(q.buf, verb, id)
-	if first {
-		select {
-		case q.wake <- struct{}{}:
-		default: // a wake-up is already on its way
+	q.n++
+	switch {
+	case q.timer == nil && !first:
+		// a wake-up is already on its way
+	case q.timer != nil && q.n < q.full:
+		if first {
+			q.timer.Reset(q.linger)
 		}
+	default:
+		q.wakeLocked()
+	}
+}
+
+// signal is the linger timer's end.
+func (q *ackQueue) signal() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.closed && len(q.buf) > 0 {
+		q.wakeLocked()
+	}
+}
+
+func (q *ackQueue) wakeLocked() {
+	select {
+	case q.wake <- struct{}{}:
+	default: // a wake-up is already on its way
 	}
 }
 
@@ -280,6 +323,9 @@ func (q *ackQueue) close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.closed = true
+	if q.timer != nil {
+		q.timer.Stop()
+	}
 	close(q.wake)
 }
 
@@ -288,39 +334,16 @@ func (q *ackQueue) take(into []byte) []byte {
 	defer q.mu.Unlock()
 	out := append(into[:0], q.buf...)
 	q.buf = q.buf[:0]
+	q.n = 0
 	return out
 }
 
-// sendAcks drains the wake-ups and sends every queued ack as one frame.
-func (c *consumerLoop) sendAcks(rx *zmq.Socket, q *ackQueue) {
-	for {
-		if _, err := rx.RecvBytes(zmq.DONTWAIT); err != nil {
-			break
-		}
-	}
+// sendAcks sends every queued ack as one frame.
+func (c *consumerLoop) sendAcks(q *ackQueue) {
 	c.ackBuf = q.take(c.ackBuf)
 	if len(c.ackBuf) > 0 {
 		if err := c.sendMessage(cmdAcks, c.ackBuf); err != nil {
 			c.log.Warn("consumer send", "verb", cmdAcks, "err", err)
 		}
-	}
-}
-
-// forwardWake turns wake-ups from handler goroutines into a message on
-// the inproc socket the poll loop watches (only that goroutine may touch
-// the broker socket, and ZeroMQ's poll cannot wait on a Go channel).
-func forwardWake(endpoint string, in <-chan struct{}, finished chan<- struct{}) {
-	defer close(finished)
-	tx, err := zmq.NewSocket(zmq.PUSH)
-	if err != nil {
-		for range in {
-		}
-		return
-	}
-	defer tx.Close()
-	_ = tx.SetLinger(0)
-	_ = tx.Connect(endpoint)
-	for range in {
-		_, _ = tx.Send("w", 0)
 	}
 }

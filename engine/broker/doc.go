@@ -42,9 +42,16 @@
 // (pack.go): a producer's BATCH (packed id, deadline, payload), the
 // broker's JOBS (every job it dispatched to that consumer in one loop
 // turn) and a consumer's ACKS (its DONE/FREE/END in the order they
-// happened). Credits count messages, never frames. Batches form only from
+// happened). Credits count messages, never frames. Batches form from
 // what is already waiting (a control round, the results that finished
-// while the previous frame was sent): nothing waits for a batch to fill.
+// while the previous frame was sent) and, at low rates, from short
+// lingers a component opts into (WithLinger for a producer's ordinary
+// messages, ConsumerConfig.AckLinger for acks), so the messages of one
+// control tick share frames and wake-ups instead of paying for each.
+// Urgent messages never linger.
+//
+// Every loop waits for its sockets in Go's netpoller on their ZMQ_FD
+// (fdwait.go), never in a blocking cgo call.
 //
 // Because work is only sent against announced slots, a slow consumer is
 // never buried and a dead one strands at most the jobs it held: those are

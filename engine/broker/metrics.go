@@ -51,6 +51,9 @@ var (
 	mProducerResent = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "runbook", Subsystem: "producer", Name: "resent_total",
 		Help: "Messages sent again because no OK came in time (e.g. the broker restarted)."}, []string{"producer"})
+	mProducerFrames = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "runbook", Subsystem: "producer", Name: "frames_total",
+		Help: "Frames sent to the broker (a frame carries one or more messages; see WithLinger)."}, []string{"producer"})
 	mRetried = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "runbook", Subsystem: "broker", Name: "retried_total",
 		Help: "Messages a consumer gave back unfinished (Retry), sent again after RetryAfter."}, []string{"broker"})
@@ -61,5 +64,5 @@ var (
 
 func init() {
 	prometheus.MustRegister(mReceived, mSent, mDone, mResent, mDropped, mQueued, mConsumers, mBusy, mReleased,
-		mProducerPending, mProducerWaits, mProducerWaited, mProducerResent, mDuplicates, mRetried)
+		mProducerPending, mProducerWaits, mProducerWaited, mProducerResent, mProducerFrames, mDuplicates, mRetried)
 }

@@ -38,6 +38,12 @@ type Producer struct {
 	waiters  []chan error
 	finishes []func() // per queued message: called on its OK (nil: nobody waits)
 	flushing bool
+	// linger (WithLinger): how long the sender that found no send in
+	// progress waits for more before it flushes; lingering says it is
+	// waiting, kick cuts the wait short (an urgent message, a full batch).
+	linger    time.Duration
+	lingering bool
+	kick      chan struct{}
 
 	// Unfinished messages, by id. Callers wait while window of them are
 	// unfinished: a slow consumer side slows its producers instead of
@@ -52,8 +58,10 @@ type Producer struct {
 	name     string
 
 	pendingGauge prometheus.Gauge
+	frames       prometheus.Counter
 
 	acks       *zmq.Socket
+	ackWait    *fdWaiter // acks' readiness, in Go's netpoller
 	readerDone chan struct{}
 	closing    chan struct{} // closed by Close: nothing more will be finished
 }
@@ -91,6 +99,19 @@ func WithResendAfter(d time.Duration) ProducerOption {
 	return func(p *Producer) { p.resend = max(d, 10*time.Millisecond) }
 }
 
+// WithLinger makes a send of an ordinary message wait up to d for other
+// sends before the batch goes (default 0: at once). At a low rate the
+// results of one control tick then cross the broker as one frame instead
+// of one frame, one broker wake-up and one consumer wake-up each. An
+// urgent message never waits: it takes whatever lingers along at once.
+func WithLinger(d time.Duration) ProducerOption {
+	return func(p *Producer) { p.linger = max(d, 0) }
+}
+
+// lingerFull ends a linger early: a batch this large already costs one
+// frame for many messages.
+const lingerFull = 256
+
 // WithName labels the producer's metrics (default "producer").
 func WithName(name string) ProducerOption { return func(p *Producer) { p.name = name } }
 
@@ -103,12 +124,13 @@ var ErrProducerClosed = errors.New("producer closed")
 // when it went away is re-sent, so a broker restart loses nothing.
 func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
 	p := &Producer{pending: map[string]*unfinished{}, window: 10_000, resend: 5 * time.Second, name: "producer",
-		readerDone: make(chan struct{}), closing: make(chan struct{})}
+		readerDone: make(chan struct{}), closing: make(chan struct{}), kick: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(p)
 	}
 	p.room = sync.NewCond(&p.pmu)
 	p.pendingGauge = mProducerPending.WithLabelValues(p.name)
+	p.frames = mProducerFrames.WithLabelValues(p.name)
 	token := make([]byte, 12)
 	_, _ = rand.Read(token)
 	id := hex.EncodeToString(token)
@@ -129,7 +151,6 @@ func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
 	_ = s.SetLinger(2 * time.Second)
 	_ = a.SetLinger(0)
 	_ = a.SetRcvhwm(0)
-	_ = a.SetRcvtimeo(ackPoll)
 	for _, sock := range []*zmq.Socket{a, s} { // acks first: no OK can miss its socket
 		if err := sock.Connect(frontend); err != nil {
 			s.Close()
@@ -137,7 +158,13 @@ func NewProducer(frontend string, opts ...ProducerOption) (*Producer, error) {
 			return nil, fmt.Errorf("connecting producer to %s: %w", frontend, err)
 		}
 	}
-	p.sock, p.acks = s, a
+	aw, err := newFDWaiter(a)
+	if err != nil {
+		s.Close()
+		a.Close()
+		return nil, fmt.Errorf("producer for %s: %w", frontend, err)
+	}
+	p.sock, p.acks, p.ackWait = s, a, aw
 	go p.readAcks()
 	return p, nil
 }
@@ -200,11 +227,21 @@ func (p *Producer) groupSend(ctx context.Context, m Message, fin func(), inWindo
 	p.queue = append(p.queue, m)
 	p.waiters = append(p.waiters, ch)
 	p.finishes = append(p.finishes, fin)
+	if p.lingering && (m.Urgent || len(p.queue) >= lingerFull) {
+		p.lingering = false
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
+	}
 	if p.flushing {
 		p.qmu.Unlock()
 		return <-ch
 	}
 	p.flushing = true
+	if p.linger > 0 && !m.Urgent {
+		p.lingerFor()
+	}
 	for len(p.queue) > 0 {
 		q, w, f := p.queue, p.waiters, p.finishes
 		p.queue, p.waiters, p.finishes = nil, nil, nil
@@ -218,6 +255,26 @@ func (p *Producer) groupSend(ctx context.Context, m Message, fin func(), inWindo
 	p.flushing = false
 	p.qmu.Unlock()
 	return <-ch
+}
+
+// lingerFor waits, with qmu held on entry and exit, until the linger
+// passes, an urgent or a full batch kicks it, or the producer closes.
+func (p *Producer) lingerFor() {
+	select {
+	case <-p.kick: // stale: from a linger that had already ended
+	default:
+	}
+	p.lingering = true
+	p.qmu.Unlock()
+	t := time.NewTimer(p.linger)
+	select {
+	case <-t.C:
+	case <-p.kick:
+	case <-p.closing:
+	}
+	t.Stop()
+	p.qmu.Lock()
+	p.lingering = false
 }
 
 // SendBatch is SendBatchContext without a context.
@@ -330,6 +387,7 @@ func (p *Producer) send(msgs []Message) error {
 					// Still unfinished: the reader sends them again.
 					return fmt.Errorf("sending %d messages (%s…) to broker: %w", len(msgs), msgs[0].ID, err)
 				}
+				p.frames.Inc()
 				b = b[:0]
 			}
 		}
@@ -337,6 +395,7 @@ func (p *Producer) send(msgs []Message) error {
 			if _, err := p.sock.SendMessage(verb, b); err != nil {
 				return fmt.Errorf("sending %d messages (%s…) to broker: %w", len(msgs), msgs[0].ID, err)
 			}
+			p.frames.Inc()
 		}
 		if cap(b) <= maxBatchBytes*2 {
 			p.buf = b
@@ -351,9 +410,16 @@ func (p *Producer) readAcks() {
 	defer close(p.readerDone)
 	lastScan := time.Now()
 	for {
-		parts, err := p.acks.RecvMessageBytes(0)
-		if err == nil && len(parts) == 2 && string(parts[0]) == cmdOK {
-			p.finished(parts[1])
+		if p.ackWait.waitReadable(ackPoll) {
+			for {
+				parts, err := p.acks.RecvMessageBytes(zmq.DONTWAIT)
+				if err != nil {
+					break
+				}
+				if len(parts) == 2 && string(parts[0]) == cmdOK {
+					p.finished(parts[1])
+				}
+			}
 		}
 		p.pmu.Lock()
 		closed := p.closed
@@ -440,6 +506,7 @@ func (p *Producer) Close() error {
 	close(p.closing)
 	p.room.Broadcast()
 	p.pmu.Unlock()
+	p.ackWait.close() // ends the reader's wait at once
 	<-p.readerDone
 	p.acks.Close()
 	p.mu.Lock()

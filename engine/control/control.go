@@ -69,7 +69,7 @@ func (c *Control) Run(ctx context.Context) error {
 	}
 	log = log.With("zone", c.Zone, "component", "control")
 	keys := zones.KeysFor(c.Zone)
-	t := time.NewTicker(c.Tick)
+	t := time.NewTimer(c.Tick)
 	defer t.Stop()
 	var lastErr string
 	for {
@@ -78,12 +78,13 @@ func (c *Control) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+		woke := time.Now()
 		// Drain everything due before sleeping again: a backlog after an
 		// outage clears in one tick, batch by batch.
-		var nextBeat time.Time
+		var next upcoming
 		roundOK := false
 		for ctx.Err() == nil {
-			n, nb, err := c.round(ctx, keys, log)
+			n, up, err := c.round(ctx, keys, log)
 			if err != nil {
 				if err.Error() != lastErr {
 					log.Error("control round failed", "err", err)
@@ -91,29 +92,59 @@ func (c *Control) Run(ctx context.Context) error {
 				}
 				break
 			}
-			lastErr, nextBeat, roundOK = "", nb, true
+			lastErr, next, roundOK = "", up, true
 			if n < c.Batch {
 				break
 			}
 		}
 		// Heartbeats only when one is due (the claim says when): an idle
 		// tick costs one round trip, not two.
-		if c.Actions != nil && ctx.Err() == nil && roundOK && !nextBeat.IsZero() && !nextBeat.After(c.Now()) {
+		if c.Actions != nil && ctx.Err() == nil && roundOK && !next.beat.IsZero() && !next.beat.After(c.Now()) {
 			if _, err := c.heartbeats(ctx, keys, log); err != nil && err.Error() != lastErr {
 				log.Error("heartbeat round failed", "err", err)
 				lastErr = err.Error()
 			}
 		}
+		if !roundOK {
+			next = upcoming{} // Redis failed: try again next tick
+		}
+		// Counted from the wake-up, like a ticker: a round slowed by
+		// back-pressure must not add a whole tick before the next one.
+		t.Reset(max(c.sleep(next, roundOK)-time.Since(woke), 0))
 	}
 }
 
-func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) (int, time.Time, error) {
+// IdleWait is the longest control sleeps when nothing is due sooner: a
+// monitor scheduled meanwhile for an earlier slot (new, or its interval
+// changed) runs at most this late, once. A zone with nothing due soon
+// then costs a claim (a Redis round trip and script) every IdleWait
+// instead of every tick.
+const IdleWait = 500 * time.Millisecond
+
+// sleep is how long to wait before the next round: a tick while runs are
+// due within one (or Redis failed), else until the earliest run or
+// heartbeat deadline, at most IdleWait.
+func (c *Control) sleep(next upcoming, ok bool) time.Duration {
+	if !ok {
+		return c.Tick
+	}
+	now := c.Now()
+	wait := IdleWait
+	for _, at := range []time.Time{next.run, next.beat} {
+		if !at.IsZero() {
+			wait = min(wait, at.Sub(now))
+		}
+	}
+	return max(wait, c.Tick)
+}
+
+func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) (int, upcoming, error) {
 	now := c.Now()
 	start := time.Now()
 	defer func() { mRound.WithLabelValues(c.Zone).Observe(time.Since(start).Seconds()) }()
-	claims, nextBeat, err := claimDue(ctx, c.Redis, keys, now, c.Batch)
+	claims, next, err := claimDue(ctx, c.Redis, keys, now, c.Batch)
 	if err != nil {
-		return 0, time.Time{}, err
+		return 0, upcoming{}, err
 	}
 	msgs := make([]broker.Message, 0, len(claims))
 	claimed, lateness := mClaimed.WithLabelValues(c.Zone), mLateness.WithLabelValues(c.Zone)
@@ -146,7 +177,7 @@ func (c *Control) round(ctx context.Context, keys zones.Keys, log *slog.Logger) 
 	} else {
 		mSent.WithLabelValues(c.Zone).Add(float64(len(msgs)))
 	}
-	return len(claims), nextBeat, nil
+	return len(claims), next, nil
 }
 
 func (c *Control) job(cl claim) (broker.Message, error) {

@@ -72,17 +72,22 @@ func Unschedule(ctx context.Context, rdb redis.Cmdable, keys zones.Keys, id stri
 // claimScript pops due monitors and moves each to its next slot in one
 // atomic step. Missed slots (control was down) are skipped, not replayed
 // in a burst: the next slot is the first one after now on the same phase.
-// It returns the earliest heartbeat deadline ("" = none), then id,
-// scheduled ms, monitor JSON for each claim; a monitor whose JSON is gone
+// It returns the earliest heartbeat deadline ("" = none), the earliest
+// run still scheduled after the claim ("" = none), then id, scheduled ms,
+// monitor JSON for each claim; a monitor whose JSON is gone
 // is dropped from the schedule.
 var claimScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 -- The earliest heartbeat deadline comes first, so control runs the
 -- heartbeat script only when one is due: an idle tick is one round trip.
 local hb = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-local out = {hb[2] or ''}
+local out = {hb[2] or '', ''}
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-if #due == 0 then return out end
+if #due == 0 then
+  local nx = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  out[2] = nx[2] or ''
+  return out
+end
 -- One command per kind for the whole batch, not four per monitor: Redis'
 -- per-command cost is most of what a claim costs it.
 local ids, mkeys = {}, {}
@@ -113,6 +118,9 @@ if #gone > 0 then
   redis.call('ZREM', KEYS[1], unpack(gone))
   redis.call('HDEL', KEYS[2], unpack(gone))
 end
+-- When the next run is due (after this claim): control sleeps until then.
+local nx = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+out[2] = nx[2] or ''
 return out
 `)
 
@@ -123,29 +131,35 @@ type claim struct {
 	monitor   []byte
 }
 
-// claimDue claims up to batch due runs. nextBeat is the earliest heartbeat
-// deadline (zero when no heartbeat monitor is armed).
-func claimDue(ctx context.Context, rdb redis.Scripter, keys zones.Keys, now time.Time, batch int) (claims []claim, nextBeat time.Time, err error) {
+// upcoming is what a claim says about the future: the earliest heartbeat
+// deadline and the earliest scheduled run (zero: none).
+type upcoming struct{ beat, run time.Time }
+
+// claimDue claims up to batch due runs and says when the next ones are.
+func claimDue(ctx context.Context, rdb redis.Scripter, keys zones.Keys, now time.Time, batch int) (claims []claim, next upcoming, err error) {
 	res, err := claimScript.Run(ctx, rdb,
 		[]string{keys.Schedule(), keys.Intervals(), keys.Heartbeat()},
 		now.UnixMilli(), batch, keys.Monitor("")).StringSlice()
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("claiming due monitors: %w", err)
+		return nil, next, fmt.Errorf("claiming due monitors: %w", err)
 	}
-	if len(res) == 0 {
-		return nil, time.Time{}, fmt.Errorf("claiming due monitors: empty answer")
+	if len(res) < 2 {
+		return nil, next, fmt.Errorf("claiming due monitors: short answer (%d values)", len(res))
 	}
 	if ms, perr := strconv.ParseFloat(res[0], 64); perr == nil {
-		nextBeat = time.UnixMilli(int64(ms))
+		next.beat = time.UnixMilli(int64(ms))
 	}
-	res = res[1:]
+	if ms, perr := strconv.ParseFloat(res[1], 64); perr == nil {
+		next.run = time.UnixMilli(int64(ms))
+	}
+	res = res[2:]
 	claims = make([]claim, 0, len(res)/3)
 	for i := 0; i+2 < len(res); i += 3 {
 		ms, perr := strconv.ParseInt(res[i+1], 10, 64)
 		if perr != nil {
-			return claims, nextBeat, fmt.Errorf("claiming due monitors: slot %q of %s: %w", res[i+1], res[i], perr)
+			return claims, next, fmt.Errorf("claiming due monitors: slot %q of %s: %w", res[i+1], res[i], perr)
 		}
 		claims = append(claims, claim{id: res[i], scheduled: time.UnixMilli(ms), monitor: []byte(res[i+2])})
 	}
-	return claims, nextBeat, nil
+	return claims, next, nil
 }

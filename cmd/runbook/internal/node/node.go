@@ -159,8 +159,8 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 			g.Go(func() error { return b.Run(ctx) })
 		}
 	}
-	producer := func(endpoint string) (*broker.Producer, error) {
-		p, err := broker.NewProducer(endpoint)
+	producer := func(endpoint string, opts ...broker.ProducerOption) (*broker.Producer, error) {
+		p, err := broker.NewProducer(endpoint, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +184,7 @@ func startZone(ctx context.Context, g *errgroup.Group, o Options, z zones.Config
 		if h == nil {
 			return nil, fmt.Errorf("zone %s: the worker needs the plugin host", z.Name)
 		}
-		p, err := producer(z.ActionBroker.Frontend)
+		p, err := producer(z.ActionBroker.Frontend, broker.WithLinger(worker.Linger))
 		if err != nil {
 			return nil, err
 		}
