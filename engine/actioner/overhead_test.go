@@ -50,7 +50,8 @@ func redisCPU(t testing.TB, rdb *redis.Client) time.Duration {
 // BenchmarkOverhead compares, in one run, the CPU per check of the whole
 // pipeline (control, brokers, worker with the http-status plugin, actioner,
 // journal flush to bbolt, and the zone's redis-server) with a plain Go loop
-// doing the same GETs at the same rate. The HTTP target runs in a child
+// doing the same GETs at the same rate: "-same-gets" ratios against a loop
+// that dials per GET as a check does, the others against a keep-alive loop. The HTTP target runs in a child
 // process so neither side pays for it. It reports; it never asserts.
 func BenchmarkOverhead(b *testing.B) {
 	gctuning.Apply(gctuning.Settings{})       // as `runbook up` runs
@@ -72,33 +73,18 @@ func BenchmarkOverhead(b *testing.B) {
 		return true
 	})
 
-	// Plain Go: a ticker at the same rate, one keep-alive client.
-	client := &http.Client{Timeout: 5 * time.Second}
-	var u0, u1 runtimeUsage
-	u0.read()
-	start := time.Now()
-	n := 0
-	tick := time.NewTicker(time.Second / time.Duration(rate))
-	for time.Since(start) < window {
-		<-tick.C
-		resp, err := client.Get(url)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		n++
-	}
-	tick.Stop()
-	u1.read()
-	plainEl := time.Since(start)
-	plainPer := (u1.cpu - u0.cpu) / time.Duration(n)
+	// Plain Go: a ticker at the same rate, one keep-alive client (the
+	// cheapest GET there is); then the same loop dialling per GET, which
+	// is the GET a check makes: the plugin host opens a fresh connection
+	// for every check, by design (host/cap_http.go, httpKeepAlive).
+	plain := plainLoop(b, &http.Client{Timeout: 5 * time.Second}, url, rate, window)
+	plainFresh := plainLoop(b, &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}, url, rate, window)
 
 	// RUNBOOK_BENCH_SKIP_WASM=1 leaves the wasm pipeline out, to profile
 	// the engine alone.
 	var wasm pipelineCost
 	if os.Getenv("RUNBOOK_BENCH_SKIP_WASM") == "" {
-		wasm = pipelineCPU(b, nil, url, rate, window)
+		wasm = pipelineCPU(b, "ovh-wasm", nil, url, rate, window)
 	}
 	// The same pipeline with the check done natively in Go: the engine's
 	// own overhead, apart from the sandbox's.
@@ -107,11 +93,16 @@ func BenchmarkOverhead(b *testing.B) {
 	// connection each (~100 connects a second at 200/s), a cost the plain
 	// loop, one check at a time on one connection, never pays.
 	nclient := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	native := pipelineCPU(b, nativeHTTP{client: nclient}, url, rate, window)
-	plainUS := float64(plainPer.Microseconds())
+	native := pipelineCPU(b, "ovh-native", nativeHTTP{client: nclient}, url, rate, window)
+	// And natively with a fresh connection per check, as the plugin does.
+	nativeFresh := pipelineCPU(b, "ovh-native-fresh", nativeHTTP{client: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}}, url, rate, window)
+	plainUS, freshUS := plain.cpuUS, plainFresh.cpuUS
 	b.ReportMetric(float64(rate), "checks/s-offered")
-	b.ReportMetric(float64(n)/plainEl.Seconds(), "plain-gets/s")
+	b.ReportMetric(plain.getsPerS, "plain-gets/s")
 	b.ReportMetric(plainUS, "plain-cpu-us/check")
+	b.ReportMetric(freshUS, "plain-fresh-cpu-us/check")
+	b.ReportMetric((wasm.goUS+wasm.redisUS)/freshUS, "wasm-ratio-same-gets")
+	b.ReportMetric((nativeFresh.goUS+nativeFresh.redisUS)/freshUS, "native-fresh-ratio-same-gets")
 	b.ReportMetric(wasm.checksPerS, "wasm-pipeline-checks/s")
 	b.ReportMetric(wasm.goUS, "wasm-pipeline-go-cpu-us/check")
 	b.ReportMetric(wasm.redisUS, "wasm-pipeline-redis-cpu-us/check")
@@ -123,13 +114,34 @@ func BenchmarkOverhead(b *testing.B) {
 
 type pipelineCost struct{ checksPerS, goUS, redisUS float64 }
 
+type plainCost struct{ getsPerS, cpuUS float64 }
+
+// plainLoop GETs url at rate for window with client, one at a time, and
+// measures the process' CPU per GET.
+func plainLoop(b *testing.B, client *http.Client, url string, rate int, window time.Duration) plainCost {
+	var u0, u1 runtimeUsage
+	u0.read()
+	start := time.Now()
+	n := 0
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	for time.Since(start) < window {
+		<-tick.C
+		resp, err := client.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		n++
+	}
+	u1.read()
+	return plainCost{getsPerS: float64(n) / time.Since(start).Seconds(), cpuUS: float64((u1.cpu - u0.cpu).Microseconds()) / float64(n)}
+}
+
 // pipelineCPU runs `rate` http-status monitors at a 1 s interval through a
 // fresh zone (its own Redis) and measures CPU per check over window.
-func pipelineCPU(b *testing.B, checker worker.Caller, url string, rate int, window time.Duration) pipelineCost {
-	zoneName := "ovh-wasm"
-	if checker != nil {
-		zoneName = "ovh-native"
-	}
+func pipelineCPU(b *testing.B, zoneName string, checker worker.Caller, url string, rate int, window time.Duration) pipelineCost {
 	r := newRig(b, zoneName)
 	cfg, _ := json.Marshal(map[string]any{"url": url})
 	for i := 0; i < rate; i++ {
