@@ -43,16 +43,8 @@ func decodeInputBinary(b []byte, in *abi.Input, like *abi.CallContext) error {
 		return errInputShort
 	}
 	if n > 0 {
-		in.Secrets = make(map[string]string, n)
-		for range n {
-			var k, v []byte
-			if k, rest, ok = field32(rest); !ok {
-				return errInputShort
-			}
-			if v, rest, ok = field32(rest); !ok {
-				return errInputShort
-			}
-			in.Secrets[small.string(k)] = string(v) // a secret is not kept in shared chunks
+		if in.Secrets, rest, ok = decodeSecrets(rest, n); !ok {
+			return errInputShort
 		}
 	}
 	c := &in.Context
@@ -84,6 +76,27 @@ func decodeInputBinary(b []byte, in *abi.Input, like *abi.CallContext) error {
 		return errors.New("binary input: trailing bytes")
 	}
 	return nil
+}
+
+// decodeSecrets reads n secrets at the start of b. Checks rarely have
+// any: out of line, so the usual decode stays small (docs/PERFORMANCE.md,
+// round 8).
+//
+//go:noinline
+func decodeSecrets(b []byte, n uint32) (map[string]string, []byte, bool) {
+	m := make(map[string]string, n)
+	for range n {
+		var k, v []byte
+		var ok bool
+		if k, b, ok = field32(b); !ok {
+			return nil, b, false
+		}
+		if v, b, ok = field32(b); !ok {
+			return nil, b, false
+		}
+		m[small.string(k)] = string(v) // a secret is not kept in shared chunks
+	}
+	return m, b, true
 }
 
 // errInputShort says what abi's decoder says.

@@ -103,16 +103,12 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 	}
 	body := lookupRequestIf(&req)
 	if body == nil {
-		s.req = appendHTTPRequest(s.req[:0], req)
-		body = s.req
-		if memoable(&req) {
-			rememberRequest(&req, body)
-		}
+		body = encodeHTTPRequest(s, &req)
 	}
 	raw, err := hostCall(abi.CapHTTP, body, s.resp[:0])
 	if err != nil {
 		putScratch(s)
-		return HTTPResponse{}, fmt.Errorf("%s: %w", abi.CapHTTP, err)
+		return HTTPResponse{}, httpCallError(err)
 	}
 	s.keep(raw)
 	var resp HTTPResponse
@@ -123,6 +119,23 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 	}
 	return resp, nil
 }
+
+// encodeHTTPRequest writes req's JSON into s and remembers it when it
+// can: the first check of a config, or one with headers or a body. Out
+// of line, with httpCallError, so that HTTPValue's usual path is small
+// (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func encodeHTTPRequest(s *scratch, req *HTTPRequest) []byte {
+	s.req = appendHTTPRequest(s.req[:0], *req)
+	if memoable(req) {
+		rememberRequest(req, s.req)
+	}
+	return s.req
+}
+
+//go:noinline
+func httpCallError(err error) error { return fmt.Errorf("%s: %w", abi.CapHTTP, err) }
 
 // httpReply decodes an http response envelope into resp: in one pass
 // when it is binary or a plain JSON result, else through settle, which

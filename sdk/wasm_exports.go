@@ -90,12 +90,21 @@ func callBinaryExport(ptr, length uint32) uint64 {
 	release(in)
 	b, err := appendOutputBinary(outBuf[:0], out)
 	if err != nil {
-		b, _ = appendOutputBinary(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
+		b = outputError(err)
 	}
 	if cap(b) <= maxScratch {
 		outBuf = b
 	}
 	return keep(b)
+}
+
+// outputError is the binary output of a result that could not be
+// encoded; out of line, as no successful call runs it.
+//
+//go:noinline
+func outputError(err error) []byte {
+	b, _ := appendOutputBinary(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
+	return b
 }
 
 //go:wasmexport runbook_validate
