@@ -143,10 +143,23 @@ func httpCallError(err error) error { return fmt.Errorf("%s: %w", abi.CapHTTP, e
 func httpReply(raw []byte, resp *HTTPResponse) error {
 	if len(raw) > 0 && raw[0] == abi.BinaryReplyTag {
 		if err := decodeHTTPBinary(raw, resp); err != nil {
-			return fmt.Errorf("%s: decode response: %w", abi.CapHTTP, err)
+			return httpDecodeError(err)
 		}
 		return nil
 	}
+	return httpReplyJSON(raw, resp)
+}
+
+//go:noinline
+func httpDecodeError(err error) error {
+	return fmt.Errorf("%s: decode response: %w", abi.CapHTTP, err)
+}
+
+// httpReplyJSON is httpReply for a host that answers JSON; out of line
+// (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func httpReplyJSON(raw []byte, resp *HTTPResponse) error {
 	if decodeHTTPResult(raw, resp) {
 		return nil
 	}

@@ -118,6 +118,15 @@ func take(ptr, length uint32) []byte {
 	if inputBuf != nil && ptr == uint32(uintptr(unsafe.Pointer(&inputBuf[0]))) && int(length) <= len(inputBuf) {
 		return inputBuf[:length:length] // release leaves it alone: not a runbook_alloc buffer
 	}
+	return takeAlloc(ptr, length)
+}
+
+// takeAlloc is take for a runbook_alloc buffer: hosts that do not use
+// the input buffer, and inputs too large for it. Out of line so the
+// usual call's code stays small (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func takeAlloc(ptr, length uint32) []byte {
 	for i, b := range allocs {
 		if uint32(uintptr(unsafe.Pointer(&b[0]))) == ptr {
 			if int(length) > len(b) {
