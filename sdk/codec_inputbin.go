@@ -12,39 +12,40 @@ import (
 // same values; tested against it) written for a wasm guest: a string
 // equal to like's is compared eight bytes per step (equalWords; Go's ==
 // takes a step per byte there) and then shared, not copied; another is
-// carved (carve.go), not allocated.
+// carved (carve.go), not allocated. The input is returned by value:
+// its stores then go to the caller's stack, with no GC write barrier
+// each (smaller code; docs/PERFORMANCE.md, round 8).
 //
 // RATIONALE: the abi decoder and its comparisons were ~3 µs of an http
 // check's guest time (docs/PERFORMANCE.md, "Plugin host").
-func decodeInputBinary(b []byte, in *abi.Input, like *abi.CallContext) error {
+func decodeInputBinary(b []byte, like *abi.CallContext) (in abi.Input, err error) {
 	if len(b) < 14 || b[0] != abi.InputBinaryTag {
-		return errors.New("binary input: bad header")
+		return in, errors.New("binary input: bad header")
 	}
 	if like == nil {
 		like = &abi.CallContext{}
 	}
 	le := binary.LittleEndian
-	*in = abi.Input{}
 	if b[1]&1 != 0 {
 		in.Context.ScheduledAt = time.Unix(0, int64(le.Uint64(b[2:]))).UTC()
 	}
 	rest := b[10:]
 	cfg, rest, ok := field32(rest)
 	if !ok {
-		return errInputShort
+		return in, errInputShort
 	}
 	in.Config = cfg
 	if len(rest) < 4 {
-		return errInputShort
+		return in, errInputShort
 	}
 	n := le.Uint32(rest)
 	rest = rest[4:]
 	if uint64(n) > uint64(len(rest))/8 { // each secret takes at least 8 bytes
-		return errInputShort
+		return in, errInputShort
 	}
 	if n > 0 {
 		if in.Secrets, rest, ok = decodeSecrets(rest, n); !ok {
-			return errInputShort
+			return in, errInputShort
 		}
 	}
 	// One loop over the eight string fields rather than eight inlined
@@ -54,13 +55,13 @@ func decodeInputBinary(b []byte, in *abi.Input, like *abi.CallContext) error {
 	was := [...]*string{&like.MonitorID, &like.MonitorName, &like.Zone, &like.Status, &like.PreviousStatus, &like.Message, &like.ReactionID, &like.ReactionName}
 	for i, d := range dst {
 		if rest, ok = str32(rest, d, *was[i]); !ok {
-			return errInputShort
+			return in, errInputShort
 		}
 	}
 	if len(rest) != 0 {
-		return errors.New("binary input: trailing bytes")
+		return in, errors.New("binary input: trailing bytes")
 	}
-	return nil
+	return in, nil
 }
 
 // decodeSecrets reads n secrets at the start of b. Checks rarely have

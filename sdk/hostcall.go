@@ -111,8 +111,7 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 		return HTTPResponse{}, httpCallError(err)
 	}
 	s.keep(raw)
-	var resp HTTPResponse
-	err = httpReply(raw, &resp)
+	resp, err := httpReply(raw)
 	putScratch(s) // nothing decoded aliases raw
 	if err != nil {
 		return HTTPResponse{}, err
@@ -140,14 +139,17 @@ func httpCallError(err error) error { return fmt.Errorf("%s: %w", abi.CapHTTP, e
 // httpReply decodes an http response envelope into resp: in one pass
 // when it is binary or a plain JSON result, else through settle, which
 // says exactly what is wrong.
-func httpReply(raw []byte, resp *HTTPResponse) error {
+func httpReply(raw []byte) (HTTPResponse, error) {
 	if len(raw) > 0 && raw[0] == abi.BinaryReplyTag {
-		if err := decodeHTTPBinary(raw, resp); err != nil {
-			return httpDecodeError(err)
+		resp, err := decodeHTTPBinary(raw)
+		if err != nil {
+			return HTTPResponse{}, httpDecodeError(err)
 		}
-		return nil
+		return resp, nil
 	}
-	return httpReplyJSON(raw, resp)
+	var resp HTTPResponse
+	err := httpReplyJSON(raw, &resp)
+	return resp, err
 }
 
 //go:noinline

@@ -106,9 +106,7 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 		// (docs/PERFORMANCE.md, round 8).
 		callBinary: func(raw []byte) (out Output) {
 			mu.Lock()
-			err := decodeInputBinary(raw, &into, &lastCtx)
-			in := into
-			into = abi.Input{}
+			in, err := decodeInputBinary(raw, &lastCtx)
 			lastCtx = in.Context
 			mu.Unlock()
 			if err != nil {
