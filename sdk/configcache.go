@@ -78,9 +78,12 @@ func (c *configCache[C]) add(h uint64, raw []byte) (C, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.slots == nil || len(c.entries) >= maxCachedConfigs {
-		// Start over; values handed out stay valid (copied out).
+		// Start over; values handed out stay valid (copied out). The
+		// entries grow as configs come: most plugins see a few, and a
+		// guest allocation is dear (1,024 entries of http-status's
+		// config are 120 KB).
 		c.slots = make([]int32, configSlots)
-		c.entries = make([]configEntry[C], 0, maxCachedConfigs)
+		c.entries = nil
 	}
 	c.entries = append(c.entries, configEntry[C]{hash: h, raw: string(raw), cfg: cfg})
 	i := h >> (64 - configSlotBits)
