@@ -336,3 +336,218 @@ func threadCPU() time.Duration {
 }
 
 func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
+// TestGuestFootprint counts the guest code one http-status check runs: a
+// listener on every guest function counts calls, distinct functions and
+// the wasm bytes of their bodies (the code section), for
+// docs/PERFORMANCE.md. After a network wait that code is fetched again
+// (round 7), so its size, not its step count, is what a check pays.
+//
+//	RUNBOOK_GUEST_FOOTPRINT=1 go test -run=TestGuestFootprint -v ./host/
+//
+// prints every function with its size; by default only the totals.
+func TestGuestFootprint(t *testing.T) {
+	url := benchServer(t)
+	path := hosttest.Wasm(t, "http-status")[0]
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes, err := wasmBodySizes(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := &footprint{sizes: sizes, calls: map[uint32]int{}, names: map[uint32]string{}}
+	ctx := experimental.WithFunctionListenerFactory(context.Background(), fp)
+	h, err := host.New(ctx, host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 1, Logger: discard()})
+	if err != nil || h.Plugins()[0].Err != nil {
+		t.Fatal(err, h.Plugins()[0].Err)
+	}
+	defer h.Close(context.Background())
+	configs := make([][]byte, benchMonitors)
+	for i := range configs {
+		configs[i] = fmt.Appendf(nil, `{"url":"%s/health/m%d"}`, url, i)
+	}
+	i := 0
+	run := func() {
+		m := i % benchMonitors
+		i++
+		out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
+			Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
+		if err != nil || out.Status != abi.StatusHealthy {
+			t.Fatal(out, err)
+		}
+	}
+	for range 200 { // warm: pool, config cache, request memo, guest heap
+		run()
+	}
+	fp.reset()
+	const n = 640
+	for range n {
+		run()
+	}
+	fp.mu.Lock()
+	defer fp.mu.Unlock()
+	type row struct {
+		name         string
+		calls, bytes int
+	}
+	var rows []row
+	total, bytes := 0, 0
+	for idx, c := range fp.calls {
+		total += c
+		bytes += fp.sizes[idx]
+		rows = append(rows, row{fp.names[idx], c, fp.sizes[idx]})
+	}
+	slices.SortFunc(rows, func(a, b row) int { return cmp.Or(cmp.Compare(b.bytes, a.bytes), strings.Compare(a.name, b.name)) })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d checks: %.1f wasm calls per check, %d distinct functions, %d bytes of wasm in their bodies (module: %d functions, %d bytes of code)\n",
+		n, float64(total)/n, len(rows), bytes, len(sizes), sum(sizes))
+	if os.Getenv("RUNBOOK_GUEST_FOOTPRINT") != "" {
+		for _, r := range rows {
+			fmt.Fprintf(&b, "%7d B %6.2f calls/check  %s\n", r.bytes, float64(r.calls)/n, r.name)
+		}
+	}
+	t.Log("\n" + b.String())
+	if total == 0 || bytes == 0 {
+		t.Fatalf("no guest function seen: %d calls, %d bytes", total, bytes)
+	}
+}
+
+// footprint is a listener on every guest function.
+type footprint struct {
+	sizes map[uint32]int // wasm body bytes by function index
+	mu    sync.Mutex
+	calls map[uint32]int
+	names map[uint32]string
+}
+
+func (f *footprint) reset() {
+	f.mu.Lock()
+	f.calls, f.names = map[uint32]int{}, map[uint32]string{}
+	f.mu.Unlock()
+}
+
+func (f *footprint) NewFunctionListener(def api.FunctionDefinition) experimental.FunctionListener {
+	if def.GoFunction() != nil {
+		return nil
+	}
+	return footprintListener{f}
+}
+
+type footprintListener struct{ f *footprint }
+
+func (l footprintListener) Before(_ context.Context, _ api.Module, def api.FunctionDefinition, _ []uint64, _ experimental.StackIterator) {
+	l.f.mu.Lock()
+	l.f.calls[def.Index()]++
+	l.f.names[def.Index()] = def.Name()
+	l.f.mu.Unlock()
+}
+
+func (footprintListener) After(context.Context, api.Module, api.FunctionDefinition, []uint64) {}
+
+func (footprintListener) Abort(context.Context, api.Module, api.FunctionDefinition, error) {}
+
+// wasmBodySizes reads the code section: each defined function's body
+// size, by its index in the function index space (imports first).
+func wasmBodySizes(b []byte) (map[uint32]int, error) {
+	if len(b) < 8 || string(b[:4]) != "\x00asm" {
+		return nil, fmt.Errorf("not a wasm module")
+	}
+	uleb := func(p *int) (uint32, error) {
+		var v uint32
+		for shift := 0; ; shift += 7 {
+			if *p >= len(b) || shift > 28 {
+				return 0, fmt.Errorf("bad LEB128 at %d", *p)
+			}
+			c := b[*p]
+			*p++
+			v |= uint32(c&0x7f) << shift
+			if c < 0x80 {
+				return v, nil
+			}
+		}
+	}
+	var imported uint32
+	sizes := map[uint32]int{}
+	for p := 8; p < len(b); {
+		id := b[p]
+		p++
+		n, err := uleb(&p)
+		if err != nil {
+			return nil, err
+		}
+		end := p + int(n)
+		switch id {
+		case 2: // imports: count the functions among them
+			q := p
+			cnt, err := uleb(&q)
+			if err != nil {
+				return nil, err
+			}
+			for range cnt {
+				for range 2 { // module and field names
+					l, err := uleb(&q)
+					if err != nil {
+						return nil, err
+					}
+					q += int(l)
+				}
+				kind := b[q]
+				q++
+				switch kind {
+				case 0: // function: type index
+					imported++
+					_, err = uleb(&q)
+				case 1: // table: reftype, limits
+					q++
+					err = skipLimits(b, &q, uleb)
+				case 2: // memory: limits
+					err = skipLimits(b, &q, uleb)
+				case 3: // global: valtype, mutability
+					q += 2
+				}
+				if err != nil {
+					return nil, err
+				}
+			}
+		case 10: // code
+			q := p
+			cnt, err := uleb(&q)
+			if err != nil {
+				return nil, err
+			}
+			for i := range cnt {
+				l, err := uleb(&q)
+				if err != nil {
+					return nil, err
+				}
+				sizes[imported+i] = int(l)
+				q += int(l)
+			}
+		}
+		p = end
+	}
+	return sizes, nil
+}
+
+func skipLimits(b []byte, q *int, uleb func(*int) (uint32, error)) error {
+	flag := b[*q]
+	*q++
+	if _, err := uleb(q); err != nil {
+		return err
+	}
+	if flag&1 != 0 {
+		_, err := uleb(q)
+		return err
+	}
+	return nil
+}
+
+func sum(m map[uint32]int) int {
+	t := 0
+	for _, v := range m {
+		t += v
+	}
+	return t
+}

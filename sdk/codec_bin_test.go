@@ -42,8 +42,8 @@ func TestDecodeHTTPBinaryMatchesABI(t *testing.T) {
 
 func sameHTTPBinary(t *testing.T, doc []byte) {
 	t.Helper()
-	var got, want abi.HTTPResponse
-	gerr := decodeHTTPBinary(doc, &got)
+	var want abi.HTTPResponse
+	got, gerr := decodeHTTPBinary(doc)
 	werr := abi.DecodeHTTPResponseBinary(doc, &want)
 	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
 		t.Fatalf("%x: error %v; abi says %v", doc, gerr, werr)
@@ -89,8 +89,8 @@ func TestDecodeInputBinaryMatchesABI(t *testing.T) {
 
 func sameInputBinary(t *testing.T, doc []byte, like *abi.CallContext) {
 	t.Helper()
-	var got, want abi.Input
-	gerr := decodeInputBinary(doc, &got, like)
+	var want abi.Input
+	got, gerr := decodeInputBinary(doc, like)
 	werr := abi.DecodeInputBinary(doc, &want, like)
 	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
 		t.Fatalf("%x: error %v; abi says %v", doc, gerr, werr)

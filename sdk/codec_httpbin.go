@@ -12,17 +12,19 @@ import (
 // accepted, same values; tested against it) written for a wasm guest:
 // straight-line loads at fixed offsets, no helper calls per field, and
 // no heap object for a response without headers and with an empty body.
-// It copies what it keeps, so b may be reused.
+// It copies what it keeps, so b may be reused. The response is returned
+// by value: its stores then go to the caller's stack, with no GC write
+// barrier each (smaller code; docs/PERFORMANCE.md, round 8).
 //
 // RATIONALE: abi's reader (a method call per length) was ~4 µs of an
 // http check's ~50 µs guest time (docs/PERFORMANCE.md, "Plugin host").
-func decodeHTTPBinary(b []byte, r *abi.HTTPResponse) error {
+func decodeHTTPBinary(b []byte) (r abi.HTTPResponse, err error) {
 	const header = 1 + 1 + 2 + 8 + 5*8
 	if len(b) < header || b[0] != abi.BinaryReplyTag {
-		return errors.New("binary http result: bad header")
+		return r, errors.New("binary http result: bad header")
 	}
 	le := binary.LittleEndian
-	*r = abi.HTTPResponse{
+	r = abi.HTTPResponse{
 		Status:    int(le.Uint16(b[2:])),
 		Size:      int64(le.Uint64(b[4:])),
 		Truncated: b[1]&1 != 0,
@@ -36,87 +38,86 @@ func decodeHTTPBinary(b []byte, r *abi.HTTPResponse) error {
 	}
 	rest := b[header:]
 	if len(rest) < 2 {
-		return errHTTPBinShort
+		return r, errHTTPBinShort
 	}
 	n := int(le.Uint16(rest))
 	if n > len(rest)-2 {
-		return errHTTPBinShort
+		return r, errHTTPBinShort
 	}
 	r.Proto = protoName(rest[2 : 2+n])
 	rest = rest[2+n:]
 	if len(rest) < 4 {
-		return errHTTPBinShort
+		return r, errHTTPBinShort
 	}
 	nh := le.Uint32(rest)
 	rest = rest[4:]
 	if nh > 0 {
-		var err error
-		if rest, err = decodeHeadersBinary(rest, nh, r); err != nil {
-			return err
+		if r.Headers, rest, err = decodeHeadersBinary(rest, nh); err != nil {
+			return abi.HTTPResponse{}, err
 		}
 	}
 	if len(rest) < 4 {
-		return errHTTPBinShort
+		return r, errHTTPBinShort
 	}
 	nb := le.Uint32(rest)
 	rest = rest[4:]
 	if uint64(nb) > uint64(len(rest)) {
-		return errHTTPBinShort
+		return r, errHTTPBinShort
 	}
 	if nb > 0 {
 		r.Body = small.bytes(rest[:nb])
 	}
 	if len(rest) != int(nb) {
-		return errors.New("binary http result: trailing bytes")
+		return r, errors.New("binary http result: trailing bytes")
 	}
-	return nil
+	return r, nil
 }
 
 var errHTTPBinShort = errors.New("binary http result: truncated")
 
-// decodeHeadersBinary reads nh headers at the start of b into r.Headers
-// and returns what follows them.
-func decodeHeadersBinary(b []byte, nh uint32, r *abi.HTTPResponse) ([]byte, error) {
+// decodeHeadersBinary reads nh headers at the start of b and returns
+// them and what follows them.
+func decodeHeadersBinary(b []byte, nh uint32) (map[string][]string, []byte, error) {
 	le := binary.LittleEndian
 	// Each header takes at least 6 bytes: a hostile count cannot make
 	// us allocate more than the buffer could describe.
 	if uint64(nh) > uint64(len(b))/6 {
-		return nil, errHTTPBinShort
+		return nil, nil, errHTTPBinShort
 	}
-	r.Headers = make(map[string][]string, nh)
+	headers := make(map[string][]string, nh)
 	for range nh {
 		if len(b) < 2 {
-			return nil, errHTTPBinShort
+			return nil, nil, errHTTPBinShort
 		}
 		kn := int(le.Uint16(b))
 		if kn > len(b)-2 {
-			return nil, errHTTPBinShort
+			return nil, nil, errHTTPBinShort
 		}
 		k := small.string(b[2 : 2+kn])
 		b = b[2+kn:]
 		if len(b) < 4 {
-			return nil, errHTTPBinShort
+			return nil, nil, errHTTPBinShort
 		}
 		nv := le.Uint32(b)
 		b = b[4:]
 		if uint64(nv) > uint64(len(b))/4 {
-			return nil, errHTTPBinShort
+			return nil, nil, errHTTPBinShort
 		}
 		vs := make([]string, nv)
 		for j := range vs {
 			if len(b) < 4 {
-				return nil, errHTTPBinShort
+				return nil, nil, errHTTPBinShort
 			}
 			vn := le.Uint32(b)
 			if uint64(vn) > uint64(len(b)-4) {
-				return nil, errHTTPBinShort
+				return nil, nil, errHTTPBinShort
 			}
 			vs[j] = small.string(b[4 : 4+vn])
 			b = b[4+vn:]
 		}
-		r.Headers[k] = vs
+		headers[k] = vs
 	}
-	return b, nil
+	return headers, b, nil
 }
 
 // protoName returns the usual protocol names without allocating.

@@ -271,8 +271,7 @@ func sameHTTPReply(t *testing.T, doc []byte) {
 	t.Helper()
 	var want abi.HTTPResponse
 	werr := settle(abi.CapHTTP, doc, func(b []byte) error { return decodeHTTPResponse(b, &want) })
-	var got abi.HTTPResponse
-	gerr := httpReply(doc, &got)
+	got, gerr := httpReply(doc)
 	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
 		t.Fatalf("%q: httpReply says %v, the general path %v", doc, gerr, werr)
 	}

@@ -55,8 +55,8 @@ func TestConfigCache(t *testing.T) {
 			t.Fatalf("config %d past the bound: got %+v, %v", n, cfg, err)
 		}
 	}
-	if len(c.m) > maxCachedConfigs {
-		t.Fatalf("%d entries; bound %d", len(c.m), maxCachedConfigs)
+	if len(c.entries) > maxCachedConfigs {
+		t.Fatalf("%d entries; bound %d", len(c.entries), maxCachedConfigs)
 	}
 	countedDecodes = 0
 	for n := 3*maxCachedConfigs - 100; n < 3*maxCachedConfigs; n++ {

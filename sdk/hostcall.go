@@ -103,20 +103,15 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 	}
 	body := lookupRequestIf(&req)
 	if body == nil {
-		s.req = appendHTTPRequest(s.req[:0], req)
-		body = s.req
-		if memoable(&req) {
-			rememberRequest(&req, body)
-		}
+		body = encodeHTTPRequest(s, &req)
 	}
 	raw, err := hostCall(abi.CapHTTP, body, s.resp[:0])
 	if err != nil {
 		putScratch(s)
-		return HTTPResponse{}, fmt.Errorf("%s: %w", abi.CapHTTP, err)
+		return HTTPResponse{}, httpCallError(err)
 	}
 	s.keep(raw)
-	var resp HTTPResponse
-	err = httpReply(raw, &resp)
+	resp, err := httpReply(raw)
 	putScratch(s) // nothing decoded aliases raw
 	if err != nil {
 		return HTTPResponse{}, err
@@ -124,16 +119,49 @@ func HTTPValue(req HTTPRequest) (HTTPResponse, error) {
 	return resp, nil
 }
 
+// encodeHTTPRequest writes req's JSON into s and remembers it when it
+// can: the first check of a config, or one with headers or a body. Out
+// of line, with httpCallError, so that HTTPValue's usual path is small
+// (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func encodeHTTPRequest(s *scratch, req *HTTPRequest) []byte {
+	s.req = appendHTTPRequest(s.req[:0], *req)
+	if memoable(req) {
+		rememberRequest(req, s.req)
+	}
+	return s.req
+}
+
+//go:noinline
+func httpCallError(err error) error { return fmt.Errorf("%s: %w", abi.CapHTTP, err) }
+
 // httpReply decodes an http response envelope into resp: in one pass
 // when it is binary or a plain JSON result, else through settle, which
 // says exactly what is wrong.
-func httpReply(raw []byte, resp *HTTPResponse) error {
+func httpReply(raw []byte) (HTTPResponse, error) {
 	if len(raw) > 0 && raw[0] == abi.BinaryReplyTag {
-		if err := decodeHTTPBinary(raw, resp); err != nil {
-			return fmt.Errorf("%s: decode response: %w", abi.CapHTTP, err)
+		resp, err := decodeHTTPBinary(raw)
+		if err != nil {
+			return HTTPResponse{}, httpDecodeError(err)
 		}
-		return nil
+		return resp, nil
 	}
+	var resp HTTPResponse
+	err := httpReplyJSON(raw, &resp)
+	return resp, err
+}
+
+//go:noinline
+func httpDecodeError(err error) error {
+	return fmt.Errorf("%s: decode response: %w", abi.CapHTTP, err)
+}
+
+// httpReplyJSON is httpReply for a host that answers JSON; out of line
+// (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func httpReplyJSON(raw []byte, resp *HTTPResponse) error {
 	if decodeHTTPResult(raw, resp) {
 		return nil
 	}

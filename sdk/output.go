@@ -74,13 +74,21 @@ func (o Output) Metric(name string, v float64) Output {
 		o.nInline++
 		return o
 	}
-	m := make(map[string]float64, len(o.Metrics)+1)
-	for k, x := range o.Metrics {
-		m[k] = x
-	}
-	m[name] = v
-	o.Metrics = m
+	o.Metrics = withMetric(o.Metrics, name, v)
 	return o
+}
+
+// withMetric is a copy of m with name set: Metric's rare path, out of
+// line so the usual one stays small (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func withMetric(m map[string]float64, name string, v float64) map[string]float64 {
+	c := make(map[string]float64, len(m)+1)
+	for k, x := range m {
+		c[k] = x
+	}
+	c[name] = v
+	return c
 }
 
 // MetricValue returns the named metric, whether Metric added it or it

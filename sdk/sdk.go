@@ -100,7 +100,35 @@ func register[C any](kind abi.Kind, m Manifest, fn func(ctx Context, cfg C) Outp
 			*in, err = decodeInputLike(raw, like)
 			return err
 		}),
-		callBinary: decoded(decodeInputBinary),
+		// The binary call, every check's path, is written out rather
+		// than built from decoded and safeCall: two closures and a
+		// function fewer to fetch again after each network wait
+		// (docs/PERFORMANCE.md, round 8).
+		callBinary: func(raw []byte) (out Output) {
+			mu.Lock()
+			in, err := decodeInputBinary(raw, &lastCtx)
+			lastCtx = in.Context
+			mu.Unlock()
+			if err != nil {
+				return errorOutput(kind, "input: %v", err)
+			}
+			cfg, err := configs.get(in.Config)
+			if err != nil {
+				return errorOutput(kind, "config: %v", err)
+			}
+			returned := false
+			defer func() {
+				if returned { // as in safeCall
+					return
+				}
+				if r := recover(); r != nil {
+					out = panicOutput(kind, r)
+				}
+			}()
+			out = fn(Context{CallContext: in.Context, Secrets: in.Secrets}, cfg)
+			returned = true
+			return out
+		},
 		validate: func(raw []byte) abi.Validation {
 			in, err := decodeInput(raw)
 			if err != nil {
@@ -148,7 +176,7 @@ func safeCall(kind abi.Kind, fn func() Output) (out Output) {
 			return
 		}
 		if r := recover(); r != nil {
-			out = errorOutput(kind, "plugin panicked: %v", r)
+			out = panicOutput(kind, r)
 		}
 	}()
 	out = fn()
@@ -156,8 +184,19 @@ func safeCall(kind abi.Kind, fn func() Output) (out Output) {
 	return out
 }
 
+// panicOutput is the result of a call whose check panicked with r.
+//
+//go:noinline
+func panicOutput(kind abi.Kind, r any) Output {
+	return errorOutput(kind, "plugin panicked: %v", r)
+}
+
 // errorOutput is the result of a call the plugin could not carry out:
 // unknown for a check (it could not decide), failed for a reaction.
+//
+// Out of line: its formatting is code no successful call runs.
+//
+//go:noinline
 func errorOutput(kind abi.Kind, format string, args ...any) Output {
 	if kind == abi.KindReaction {
 		return Output{Status: abi.StatusFailed, Message: fmt.Sprintf(format, args...)}

@@ -55,3 +55,32 @@ func TestHTTPThroughNativeHost(t *testing.T) {
 		t.Fatalf("Now: %v; want the host's error", err)
 	}
 }
+
+// The binary call, every check's path, is written out in register (not
+// built on safeCall): a panicking check still becomes unknown with the
+// panic's message, a bad config is reported, and calls after a panic
+// still run the check.
+func TestBinaryCallPanicBecomesUnknown(t *testing.T) {
+	saved := registered
+	registered = nil
+	defer func() { registered = saved }()
+	Check(Manifest{Name: "panicky", Version: "0.0.1"}, func(_ Context, c cfg) Output {
+		if c.URL == "http://boom" {
+			panic("boom")
+		}
+		return Healthy("fine %s", c.URL)
+	})
+	call := func(config string) Output {
+		in := abi.AppendInputBinary(nil, abi.Input{Config: []byte(config), Context: abi.CallContext{MonitorID: "m1"}})
+		return registered.callBinary(in)
+	}
+	if out := call(`{"url":"http://boom"}`); out.Status != abi.StatusUnknown || out.Message != "plugin panicked: boom" {
+		t.Fatalf("panicking check: got %+v", out)
+	}
+	if out := call(`{}`); out.Status != abi.StatusUnknown || out.Message != "config: url is required" {
+		t.Fatalf("bad config: got %+v", out)
+	}
+	if out := call(`{"url":"http://x"}`); out.Status != abi.StatusHealthy || out.Message != "fine http://x" {
+		t.Fatalf("after a panic: got %+v", out)
+	}
+}

@@ -90,12 +90,21 @@ func callBinaryExport(ptr, length uint32) uint64 {
 	release(in)
 	b, err := appendOutputBinary(outBuf[:0], out)
 	if err != nil {
-		b, _ = appendOutputBinary(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
+		b = outputError(err)
 	}
 	if cap(b) <= maxScratch {
 		outBuf = b
 	}
 	return keep(b)
+}
+
+// outputError is the binary output of a result that could not be
+// encoded; out of line, as no successful call runs it.
+//
+//go:noinline
+func outputError(err error) []byte {
+	b, _ := appendOutputBinary(outBuf[:0], errorOutput(registered.kind, "encode output: %v", err))
+	return b
 }
 
 //go:wasmexport runbook_validate
@@ -109,6 +118,15 @@ func take(ptr, length uint32) []byte {
 	if inputBuf != nil && ptr == uint32(uintptr(unsafe.Pointer(&inputBuf[0]))) && int(length) <= len(inputBuf) {
 		return inputBuf[:length:length] // release leaves it alone: not a runbook_alloc buffer
 	}
+	return takeAlloc(ptr, length)
+}
+
+// takeAlloc is take for a runbook_alloc buffer: hosts that do not use
+// the input buffer, and inputs too large for it. Out of line so the
+// usual call's code stays small (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func takeAlloc(ptr, length uint32) []byte {
 	for i, b := range allocs {
 		if uint32(uintptr(unsafe.Pointer(&b[0]))) == ptr {
 			if int(length) > len(b) {

@@ -25,7 +25,7 @@ func hostCall(name string, req, dst []byte) ([]byte, error) {
 	n := hostCallRaw(unsafe.Pointer(unsafe.StringData(name)), uint32(len(name)),
 		unsafe.Pointer(unsafe.SliceData(req)), uint32(len(req)))
 	if n < 0 {
-		return nil, fmt.Errorf("host_call failed with code %d", n)
+		return nil, hostCallError("host_call", n)
 	}
 	buf := dst[:0]
 	if int64(cap(buf)) < n+1 {
@@ -33,9 +33,18 @@ func hostCall(name string, req, dst []byte) ([]byte, error) {
 	}
 	buf = buf[:n+1]
 	if w := hostResultRaw(unsafe.Pointer(&buf[0])); w < 0 {
-		return nil, fmt.Errorf("host_result failed with code %d", w)
+		return nil, hostCallError("host_result", int64(w))
 	}
 	return buf[:n], nil
+}
+
+// hostCallError is out of line: no successful call runs it, and a
+// check's code is fetched again after every network wait
+// (docs/PERFORMANCE.md, round 8).
+//
+//go:noinline
+func hostCallError(fn string, code int64) error {
+	return fmt.Errorf("%s failed with code %d", fn, code)
 }
 
 var _ = abi.ImportHostCall // the names above are spelled out; keep them in sync with abi

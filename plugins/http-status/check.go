@@ -66,10 +66,7 @@ func (c Config) request() sdk.HTTPRequest {
 		OmitHeaders:  true, // nor the headers
 	}
 	if len(c.Headers) > 0 {
-		req.Headers = make(map[string][]string, len(c.Headers))
-		for k, v := range c.Headers {
-			req.Headers[k] = []string{v}
-		}
+		req.Headers = c.headers()
 	}
 	if c.TLSVerify != nil && !*c.TLSVerify {
 		req.TLS = &sdk.TLS{InsecureSkipVerify: true}
@@ -77,15 +74,19 @@ func (c Config) request() sdk.HTTPRequest {
 	return req
 }
 
+//go:noinline
+func (c Config) headers() map[string][]string {
+	h := make(map[string][]string, len(c.Headers))
+	for k, v := range c.Headers {
+		h[k] = []string{v}
+	}
+	return h
+}
+
 func check(_ sdk.Context, cfg Config) sdk.Output {
 	resp, err := sdk.HTTPValue(cfg.request())
 	if err != nil {
-		var he *sdk.HostError
-		if errors.As(err, &he) && he.Code != "failed" {
-			// Denied or malformed: says nothing about the target's health.
-			return sdk.Unknown("%s %s: %v", cfg.methodName(), cfg.URL, err)
-		}
-		return sdk.Failed("%s %s: %v", cfg.methodName(), cfg.URL, err)
+		return cfg.requestFailed(err)
 	}
 	// No fmt and no heap object on the healthy path (the response is a
 	// value, metrics stay inside the Output): in a wasm guest each costs
@@ -95,11 +96,30 @@ func check(_ sdk.Context, cfg Config) sdk.Output {
 	if slices.Contains(cfg.codes(), resp.Status) {
 		out = sdk.Healthy(statusMessage(resp.Status))
 	} else {
-		out = sdk.Failed("%s %s: status %d, want one of %v", cfg.methodName(), cfg.URL, resp.Status, cfg.codes())
+		out = cfg.unexpected(resp.Status)
 	}
 	return out.Metric("status", float64(resp.Status)).
 		Metric("total_ms", resp.Timing.TotalMS).
 		Metric("first_byte_ms", resp.Timing.FirstByteMS)
+}
+
+// requestFailed and unexpected are the unhealthy results, out of line:
+// a healthy check's code stays small, and that code is fetched again
+// after every network wait (docs/PERFORMANCE.md, "Plugin host", round 8).
+//
+//go:noinline
+func (c Config) requestFailed(err error) sdk.Output {
+	var he *sdk.HostError
+	if errors.As(err, &he) && he.Code != "failed" {
+		// Denied or malformed: says nothing about the target's health.
+		return sdk.Unknown("%s %s: %v", c.methodName(), c.URL, err)
+	}
+	return sdk.Failed("%s %s: %v", c.methodName(), c.URL, err)
+}
+
+//go:noinline
+func (c Config) unexpected(status int) sdk.Output {
+	return sdk.Failed("%s %s: status %d, want one of %v", c.methodName(), c.URL, status, c.codes())
 }
 
 // statusMessage is "status NNN" with no string built for the usual
