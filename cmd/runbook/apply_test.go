@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,16 +12,13 @@ import (
 
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/web"
 )
 
 func applyEnv(t *testing.T) (*apiClient, *bolt.Store) {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := bolttest.Open(t)
 	ctx := context.Background()
 	if err := st.PutUser(ctx, store.User{ID: "u1", Email: "u1@example.com", Plan: web.PlanUnlimited}); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
-	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
@@ -29,11 +28,7 @@ func TestRollbackPrintsWhoSwitched(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	rdb := redistest.Client(t, redistest.Start(t))
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := bolttest.Open(t)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	v1, _ := os.ReadFile(hosttest.Wasm(t, "http-status")[0])
 	v2, _ := os.ReadFile(hosttest.Variant(t, "http-status", "0.2.0-hotload"))

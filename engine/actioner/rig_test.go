@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +23,7 @@ import (
 	"github.com/runbookhq/runbook/engine/control"
 	"github.com/runbookhq/runbook/engine/journal"
 	"github.com/runbookhq/runbook/engine/store/bolt"
+	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/engine/worker"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
@@ -83,12 +83,7 @@ func newRig(t testing.TB, zone string) *rig {
 	// Every actioner slot may hold a connection: size the pool for it.
 	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr, PoolSize: 256})
 	t.Cleanup(func() { r.rdb.Close() })
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "runbook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	r.st = st
+	r.st = bolttest.Open(t)
 	r.lock = hosttest.Plugins(t, rigPlugins...)
 	r.host = hosttest.NewWithConfig(t, host.Config{LockFile: r.lock, PoolSize: 8, Logger: r.log})
 	r.monitor.front, r.monitor.back = freeEndpoint(t), freeEndpoint(t)
