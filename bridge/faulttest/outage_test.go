@@ -38,6 +38,11 @@ func TestStoreOutageLosesNothing(t *testing.T) {
 			ctx := context.Background()
 			zoneName := []string{"outage-bolt", "outage-rethink"}[i]
 			st, refuse := be.open(t)
+			// Counters are process-wide and -count=N runs reuse the zone
+			// names: the totals below are since here.
+			results0 := metric(t, "runbook_actioner_results_total", zoneName, nil)
+			stale0 := metric(t, "runbook_actioner_dropped_total", zoneName, map[string]string{"reason": "stale"})
+			decided0 := metric(t, "runbook_actioner_reactions_total", zoneName, nil)
 			z := startZone(t, zoneName, st, h)
 			z.startBridge(t, st)
 			tg, rc := newTarget(t), newReceiver(t)
@@ -68,15 +73,15 @@ func TestStoreOutageLosesNothing(t *testing.T) {
 			})
 
 			rows := history(t, st, "shop")
-			results := metric(t, "runbook_actioner_results_total", zoneName, nil) +
-				metric(t, "runbook_actioner_dropped_total", zoneName, map[string]string{"reason": "stale"})
+			results := metric(t, "runbook_actioner_results_total", zoneName, nil) - results0 +
+				metric(t, "runbook_actioner_dropped_total", zoneName, map[string]string{"reason": "stale"}) - stale0
 			if float64(len(rows)) != results {
 				t.Errorf("store has %d history rows, actioners journaled %v results", len(rows), results)
 			}
 			checkEventsMatchHistory(t, st, "shop", rows)
 			logs, err := st.ReactionLogs(ctx, "shop", 1000)
 			must(t, err)
-			decided := metric(t, "runbook_actioner_reactions_total", zoneName, nil)
+			decided := metric(t, "runbook_actioner_reactions_total", zoneName, nil) - decided0
 			if float64(len(logs)) != decided {
 				t.Errorf("store has %d reaction logs, actioners decided %v reactions", len(logs), decided)
 			}

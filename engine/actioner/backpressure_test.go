@@ -38,11 +38,17 @@ func TestActionSideBehindSlowsClaiming(t *testing.T) {
 	for i := 0; i < monitors; i++ {
 		r.put(engine.Monitor{ID: fmt.Sprintf("m%03d", i), Check: "fixed", Config: cfg, Interval: engine.Duration(time.Second)})
 	}
+	// Counters are process-wide and -count=N runs reuse these names:
+	// every figure below is since this snapshot.
+	s0 := metricSnap(t)
+	since := func(name string, labels map[string]string) float64 {
+		return counterSum(metricSnap(t), name, labels) - counterSum(s0, name, labels)
+	}
 	c := &control.Control{Zone: r.zone, Redis: r.rdb, Sender: jobs, Tick: 20 * time.Millisecond, Batch: batch, Logger: r.log}
 	stopControl := goStop(t, func(ctx context.Context) { _ = c.Run(ctx) })
 
 	zone := map[string]string{"zone": r.zone}
-	claimed := func() float64 { return counterSum(metricSnap(t), "runbook_control_claimed_total", zone) }
+	claimed := func() float64 { return since("runbook_control_claimed_total", zone) }
 	time.Sleep(time.Second)
 	first := claimed()
 	time.Sleep(2 * time.Second) // 800 more slots fall due
@@ -63,12 +69,12 @@ func TestActionSideBehindSlowsClaiming(t *testing.T) {
 		t.Errorf("control holds %d unfinished jobs, more than its window and a batch", u)
 	}
 	for _, p := range []string{"bp-jobs", "bp-results"} {
-		if n := counterSum(metricSnap(t), "runbook_producer_window_waits_total", map[string]string{"producer": p}); n < 1 {
+		if n := since("runbook_producer_window_waits_total", map[string]string{"producer": p}); n < 1 {
 			t.Errorf("producer %s counted %v window waits, want at least one", p, n)
 		}
 	}
 	for _, b := range []string{"monitor-bp", "action-bp"} {
-		if n := counterSum(metricSnap(t), "runbook_broker_dropped_total", map[string]string{"broker": b}); n != 0 {
+		if n := since("runbook_broker_dropped_total", map[string]string{"broker": b}); n != 0 {
 			t.Errorf("broker %s dropped %v messages", b, n)
 		}
 	}
