@@ -174,7 +174,12 @@ func (a *Actioner) run(ctx context.Context, r engine.Reaction, mon engine.Monito
 		}
 		return engine.OutcomeDryRun, msg, dur
 	}
-	log := a.Logger.With("monitor", mon.ID, "zone", res.Zone, "reaction", r.ID, "plugin", r.Plugin, "digest", info.Digest)
+	// The actioner's logger already names its zone (as its other lines
+	// rely on); a result checked in another zone says which.
+	log := a.Logger.With("monitor", mon.ID, "reaction", r.ID, "plugin", r.Plugin, "digest", info.Digest)
+	if res.Zone != a.Zone {
+		log = log.With("result_zone", res.Zone)
+	}
 	switch {
 	case err != nil:
 		log.Warn("reaction failed", "err", err)
