@@ -34,7 +34,7 @@ func (c *common) register(fs *flag.FlagSet, defaultStore string) {
 	fs.StringVar(&c.zoneDir, "zones", "", "directory of zone files (*.yaml)")
 	fs.StringVar(&c.zoneFile, "zone", "", "one zone file")
 	fs.StringVar(&c.lockFile, "lock", "plugins.lock", "plugins.lock of the plugins this deployment may load")
-	fs.StringVar(&c.cacheDir, "wasm-cache", "", "directory for wazero's compilation cache (default: none)")
+	fs.StringVar(&c.cacheDir, "wasm-cache", "", "directory for wazero's compilation cache (default: none; for up, DATA/wasm-cache)")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log JSON lines instead of text")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 }
