@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/abi"
@@ -50,7 +51,12 @@ func TestInstallPromoteUnderLoad(t *testing.T) {
 	v1 := pluginInfo(t, h, "http-status")
 	e2, wasm2 := variantEntry(t, "0.2.0-hot")
 
-	const goroutines, perG = 8, 250 // 2,000 calls
+	// Each goroutine calls until it has made afterG calls that started
+	// after Promote returned (an install takes ~1 s; calls take far less,
+	// so a fixed count could end before the swap), bounded by maxG calls
+	// and a minute.
+	const goroutines, afterG, maxG = 8, 50, 200_000
+	stopAt := time.Now().Add(time.Minute)
 	var (
 		failed, newSeen atomic.Int64
 		promoted        atomic.Bool
@@ -59,15 +65,21 @@ func TestInstallPromoteUnderLoad(t *testing.T) {
 		firstErr        atomic.Value
 	)
 	installAt := make(chan struct{})
+	startInstall := sync.OnceFunc(func() { close(installAt) })
 	for g := range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range perG {
-				if g == 0 && i == perG/4 {
-					close(installAt)
+			defer startInstall() // never leave the install waiting
+			after := 0
+			for i := 0; i < maxG && after < afterG && time.Now().Before(stopAt); i++ {
+				if g == 0 && i == 50 {
+					startInstall()
 				}
 				wasPromoted := promoted.Load()
+				if wasPromoted {
+					after++
+				}
 				out, info, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Kind: abi.KindCheck,
 					Input: abi.Input{Config: cfg(t, map[string]any{"url": url}), Context: abi.CallContext{MonitorID: "m1"}}})
 				if err != nil || out.Status != abi.StatusHealthy {
@@ -94,7 +106,7 @@ func TestInstallPromoteUnderLoad(t *testing.T) {
 	if n := failed.Load(); n != 0 {
 		t.Fatalf("%d calls failed during the swap; first: %v", n, firstErr.Load())
 	}
-	if newSeen.Load() == 0 || wrongAfter.Load() != 0 {
+	if newSeen.Load() < goroutines*afterG || wrongAfter.Load() != 0 {
 		t.Fatalf("new digest served %d times; old digest served %d times after Promote returned", newSeen.Load(), wrongAfter.Load())
 	}
 	// Pinning: the old version is still loaded and serves when named.
