@@ -2,7 +2,6 @@ package rollout_test
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"slices"
 	"testing"
@@ -13,11 +12,9 @@ import (
 	"github.com/runbookhq/runbook/engine"
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
-	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/zones"
-	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
 // TestGCRemovesUnreferencedModules: three versions pushed to a zone leave
@@ -31,10 +28,7 @@ import (
 func TestGCRemovesUnreferencedModules(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	rdb := redistest.Client(t, redistest.Start(t))
-	st := bolttest.Open(t)
-	logs := &logBuf{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	rdb, st, _, log := zoneSetup(t)
 	keys := zones.KeysFor("z")
 
 	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"), Logger: log})

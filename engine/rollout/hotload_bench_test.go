@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -76,8 +75,8 @@ func benchSwitch(b *testing.B, warm bool) {
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	v1, _ := os.ReadFile(hosttest.Wasm(b, "http-status")[0])
-	v2, _ := os.ReadFile(hosttest.Variant(b, "http-status", "0.2.0-hotload"))
+	v1 := module(b, hosttest.Wasm(b, "http-status")[0])
+	v2 := module(b, hosttest.Variant(b, "http-status", "0.2.0-hotload"))
 	v2digest := lock.Digest(v2)
 	in := abi.Input{Config: []byte(fmt.Sprintf(`{"url":%q}`, srv.URL)), Context: abi.CallContext{MonitorID: "m"}}
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,12 +18,10 @@ import (
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
 	"github.com/runbookhq/runbook/engine/store"
 	"github.com/runbookhq/runbook/engine/store/bolt"
-	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
 	"github.com/runbookhq/runbook/zones"
-	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
 // pusherEnv makes the test binary a pusher (runPusher): Redis address,
@@ -60,16 +57,12 @@ func runPusher() {
 func TestOnePushPerPlugin(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	srv := redistest.Start(t)
-	rdb := redistest.Client(t, srv)
-	st := bolttest.Open(t)
-	logs := &logBuf{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	rdb, st, _, log := zoneSetup(t)
 	keys := zones.KeysFor("z")
-	v1, _ := os.ReadFile(hosttest.Wasm(t, "http-status")[0])
+	v1 := module(t, hosttest.Wasm(t, "http-status")[0])
 	v2Path := hosttest.Variant(t, "http-status", "0.2.0-hotload")
-	v2, _ := os.ReadFile(v2Path)
-	v3, _ := os.ReadFile(hosttest.Variant(t, "http-status", "0.3.0-gc"))
+	v2 := module(t, v2Path)
+	v3 := module(t, hosttest.Variant(t, "http-status", "0.3.0-gc"))
 	redisFor := map[string]redis.UniversalClient{"z": rdb}
 	opts := func(actor string) rollout.PushOptions {
 		return rollout.PushOptions{Zones: []string{"z"}, Cache: hosttest.Cache(), Redis: redisFor,
@@ -135,7 +128,7 @@ func TestOnePushPerPlugin(t *testing.T) {
 
 	// A pusher process killed mid-push: its lock expires.
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), pusherEnv+"="+srv.Addr+"|"+v2Path+"|"+filepath.Join(t.TempDir(), "child.db"))
+	cmd.Env = append(os.Environ(), pusherEnv+"="+rdb.Options().Addr+"|"+v2Path+"|"+filepath.Join(t.TempDir(), "child.db"))
 	cmd.Stderr = os.Stderr
 	must(t, cmd.Start())
 	waitHolder("test:crashing-pusher", "0.2.0-hotload")

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,13 +12,11 @@ import (
 
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
-	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
 	"github.com/runbookhq/runbook/host/pluginsync"
 	"github.com/runbookhq/runbook/zones"
-	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
 // TestPushRepairsCorruptCopy: the zone's Redis holds a corrupt copy of a
@@ -32,13 +28,10 @@ import (
 func TestPushRepairsCorruptCopy(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	rdb := redistest.Client(t, redistest.Start(t))
-	st := bolttest.Open(t)
-	logs := &logBuf{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	rdb, st, logs, log := zoneSetup(t)
 	keys := zones.KeysFor("z")
-	v1, _ := os.ReadFile(hosttest.Wasm(t, "http-status")[0])
-	v2, _ := os.ReadFile(hosttest.Variant(t, "http-status", "0.2.0-hotload"))
+	v1 := module(t, hosttest.Wasm(t, "http-status")[0])
+	v2 := module(t, hosttest.Variant(t, "http-status", "0.2.0-hotload"))
 	opts := rollout.PushOptions{Zones: []string{"z"}, Cache: hosttest.Cache(), Redis: map[string]redis.UniversalClient{"z": rdb},
 		NodeTTL: time.Second, Actor: "test"}
 	r1, err := rollout.Push(ctx, st, v1, opts)

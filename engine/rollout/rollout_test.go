@@ -197,6 +197,24 @@ func (l *logBuf) String() string              { l.mu.Lock(); defer l.mu.Unlock()
 
 func short(d string) string { return d[:12] }
 
+// zoneSetup is what the rollout tests start from: a zone's Redis, a
+// store, and a logger whose output a failure message can show.
+func zoneSetup(t testing.TB) (*redis.Client, *bolt.Store, *logBuf, *slog.Logger) {
+	t.Helper()
+	logs := &logBuf{}
+	return redistest.Client(t, redistest.Start(t)), bolttest.Open(t), logs, slog.New(slog.NewTextHandler(logs, nil))
+}
+
+// module reads a built module (hosttest.Wasm or hosttest.Variant path).
+func module(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // TestHotLoadUnderLoad is the proof: checks run at ~1,000/s in
 // two zones (two hosts, each with its syncer and its own cold compilation
 // cache, two bridges on one Redis) while a new version is pushed in two
@@ -238,17 +256,14 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 	var f hotLoadFigures
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	rdb := redistest.Client(t, redistest.Start(t))
-	st := bolttest.Open(t)
-	logs := &logBuf{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	rdb, st, logs, log := zoneSetup(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
 
 	v1Path := hosttest.Wasm(t, "http-status")[0]
 	v2Path := hosttest.Variant(t, "http-status", "0.2.0-hotload")
-	v1, _ := os.ReadFile(v1Path)
-	v2, _ := os.ReadFile(v2Path)
+	v1 := module(t, v1Path)
+	v2 := module(t, v2Path)
 	redisFor := map[string]redis.UniversalClient{"z1": rdb, "z2": rdb}
 	keys1 := zones.KeysFor("z1")
 	// push rolls out in two phases and returns when the lock record
@@ -370,7 +385,7 @@ func hotLoadUnderLoad(t testing.TB, within time.Duration, cold bool) hotLoadFigu
 	// are not its digest, left by a bad write or restore) is repaired by
 	// the push: the copy is replaced, both zones prepare and promote it,
 	// and no call fails...
-	v3, _ := os.ReadFile(hosttest.Variant(t, "http-status", "0.3.0-gc"))
+	v3 := module(t, hosttest.Variant(t, "http-status", "0.3.0-gc"))
 	must(t, rdb.Set(ctx, keys1.PluginBlob(lock.Digest(v3)), corrupt, 0).Err())
 	e3, at := push(v3, "z1", "z2")
 	if got, _ := rdb.Get(ctx, keys1.PluginBlob(e3.SHA256)).Bytes(); !bytes.Equal(got, v3) {

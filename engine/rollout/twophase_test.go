@@ -3,8 +3,6 @@ package rollout_test
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -15,11 +13,9 @@ import (
 
 	"github.com/runbookhq/runbook/engine/rollout"
 	"github.com/runbookhq/runbook/engine/rollout/rollouttest"
-	"github.com/runbookhq/runbook/engine/store/bolt/bolttest"
 	"github.com/runbookhq/runbook/host"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/zones"
-	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
 
 // TestPromoteWaitsForEveryLiveNode: a zone has a real node (host +
@@ -34,13 +30,10 @@ import (
 func TestPromoteWaitsForEveryLiveNode(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	rdb := redistest.Client(t, redistest.Start(t))
-	st := bolttest.Open(t)
-	logs := &logBuf{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	rdb, st, logs, log := zoneSetup(t)
 	keys := zones.KeysFor("z")
-	v1, _ := os.ReadFile(hosttest.Wasm(t, "http-status")[0])
-	v2, _ := os.ReadFile(hosttest.Variant(t, "http-status", "0.2.0-hotload"))
+	v1 := module(t, hosttest.Wasm(t, "http-status")[0])
+	v2 := module(t, hosttest.Variant(t, "http-status", "0.2.0-hotload"))
 	redisFor := map[string]redis.UniversalClient{"z": rdb}
 	opts := func(ready time.Duration) rollout.PushOptions {
 		return rollout.PushOptions{Zones: []string{"z"}, Cache: hosttest.Cache(), Redis: redisFor,
