@@ -77,27 +77,7 @@ func TestGuestProfile(t *testing.T) {
 func profileChecks(t *testing.T, url string, n int, interval int32) *guestProfiler {
 	defer host.SetTickIntervalForTest(interval)()
 	prof := newGuestProfiler()
-	ctx := experimental.WithFunctionListenerFactory(context.Background(), prof)
-	h, err := host.New(ctx, host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 1, Logger: discard()})
-	if err != nil || h.Plugins()[0].Err != nil {
-		t.Fatal(err, h.Plugins()[0].Err)
-	}
-	defer h.Close(context.Background())
-	// As BenchmarkHTTPCheck: a worker's input, rotating over monitors.
-	configs := make([][]byte, benchMonitors)
-	for i := range configs {
-		configs[i] = fmt.Appendf(nil, `{"url":"%s/health/m%d"}`, url, i)
-	}
-	i := 0
-	run := func() {
-		m := i % benchMonitors
-		i++
-		out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
-			Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
-		if err != nil || out.Status != abi.StatusHealthy {
-			t.Fatal(out, err)
-		}
-	}
+	h, run := listenedChecks(t, prof, url)
 	for range 200 { // warm: pool, config cache, guest heap
 		run()
 	}
@@ -115,6 +95,35 @@ func profileChecks(t *testing.T, url string, n int, interval int32) *guestProfil
 	t.Logf("tick every %d: %d checks: wall %.1f µs/check, process CPU %.1f µs/check, calling thread CPU %.1f µs/check (listener overhead included)",
 		interval, n, us(wall)/float64(n), us(cpu)/float64(n), us(th)/float64(n))
 	return prof
+}
+
+// listenedChecks makes a one-instance host of http-status whose guest
+// calls go to listener, and run, one check per call, rotating over
+// benchMonitors monitors as a worker's input does (as BenchmarkHTTPCheck).
+// The host closes when the test ends.
+func listenedChecks(t *testing.T, listener experimental.FunctionListenerFactory, url string) (h *host.Host, run func()) {
+	t.Helper()
+	ctx := experimental.WithFunctionListenerFactory(context.Background(), listener)
+	h, err := host.New(ctx, host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 1, Logger: discard()})
+	if err != nil || h.Plugins()[0].Err != nil {
+		t.Fatal(err, h.Plugins()[0].Err)
+	}
+	t.Cleanup(func() { h.Close(context.Background()) })
+	configs := make([][]byte, benchMonitors)
+	for i := range configs {
+		configs[i] = fmt.Appendf(nil, `{"url":"%s/health/m%d"}`, url, i)
+	}
+	i := 0
+	run = func() {
+		m := i % benchMonitors
+		i++
+		out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
+			Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
+		if err != nil || out.Status != abi.StatusHealthy {
+			t.Fatal(out, err)
+		}
+	}
+	return h, run
 }
 
 type guestProfiler struct {
@@ -358,26 +367,7 @@ func TestGuestFootprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	fp := &footprint{sizes: sizes, calls: map[uint32]int{}, names: map[uint32]string{}}
-	ctx := experimental.WithFunctionListenerFactory(context.Background(), fp)
-	h, err := host.New(ctx, host.Config{Entries: hosttest.Entries(t, "http-status"), PoolSize: 1, Logger: discard()})
-	if err != nil || h.Plugins()[0].Err != nil {
-		t.Fatal(err, h.Plugins()[0].Err)
-	}
-	defer h.Close(context.Background())
-	configs := make([][]byte, benchMonitors)
-	for i := range configs {
-		configs[i] = fmt.Appendf(nil, `{"url":"%s/health/m%d"}`, url, i)
-	}
-	i := 0
-	run := func() {
-		m := i % benchMonitors
-		i++
-		out, _, err := h.Call(context.Background(), host.Call{Plugin: "http-status", Input: abi.Input{
-			Config: configs[m], Context: abi.CallContext{MonitorID: fmt.Sprint("m", m), Zone: "local", ScheduledAt: time.Now().UTC()}}})
-		if err != nil || out.Status != abi.StatusHealthy {
-			t.Fatal(out, err)
-		}
-	}
+	_, run := listenedChecks(t, fp, url)
 	for range 200 { // warm: pool, config cache, request memo, guest heap
 		run()
 	}
