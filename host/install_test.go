@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,25 +15,7 @@ import (
 	"github.com/runbookhq/runbook/host/abi"
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
-	"github.com/runbookhq/runbook/host/plugintool"
 )
-
-// variantEntry builds http-status at version and returns its entry
-// (granting what the manifest asks) and bytes.
-func variantEntry(t *testing.T, version string) (lock.Entry, []byte) {
-	t.Helper()
-	path := hosttest.Variant(t, "http-status", version)
-	e, err := plugintool.Entry(context.Background(), path, "", hosttest.Cache())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Path = ""
-	wasm, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e, wasm
-}
 
 func hotServer(t *testing.T) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
@@ -49,7 +30,7 @@ func TestInstallPromoteUnderLoad(t *testing.T) {
 	h := hosttest.New(t, "http-status")
 	url := hotServer(t)
 	v1 := pluginInfo(t, h, "http-status")
-	e2, wasm2 := variantEntry(t, "0.2.0-hot")
+	e2, wasm2 := hosttest.VariantEntry(t, "http-status", "0.2.0-hot")
 
 	// Each goroutine calls until it has made afterG calls that started
 	// after Promote returned (an install takes ~1 s; calls take far less,
@@ -134,7 +115,7 @@ func TestInstallRefuses(t *testing.T) {
 	h := hosttest.New(t, "http-status")
 	url := hotServer(t)
 	v1 := pluginInfo(t, h, "http-status")
-	e2, wasm2 := variantEntry(t, "0.2.0-hot")
+	e2, wasm2 := hosttest.VariantEntry(t, "http-status", "0.2.0-hot")
 
 	corrupt := append([]byte{}, wasm2[:len(wasm2)/2]...)
 	corruptEntry := e2

@@ -47,12 +47,12 @@ func TestStagingKeepsWhatServed(t *testing.T) {
 	}
 
 	for _, v := range []string{"0.2.0-hot", "0.3.0-gc"} {
-		e, wasm := variantEntry(t, v)
+		e, wasm := hosttest.VariantEntry(t, "http-status", v)
 		mustDo(t, h.Install(ctx, e, wasm))
 		mustDo(t, h.Promote(e.Name, e.Version))
 	}
 	for _, v := range []string{"0.4.0-staged", "0.5.0-staged"} {
-		e, wasm := variantEntry(t, v)
+		e, wasm := hosttest.VariantEntry(t, "http-status", v)
 		mustDo(t, h.Install(ctx, e, wasm)) // prepared, never promoted
 	}
 	got := loaded()

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/runbookhq/runbook/host/lock"
 	"github.com/runbookhq/runbook/host/plugintool"
 )
 
@@ -42,6 +43,24 @@ func Variant(t testing.TB, name, version string) string {
 		t.Fatalf("hosttest: variant %s: %v", key, b.err)
 	}
 	return b.path
+}
+
+// VariantEntry builds a Variant and returns its lock entry (granting what
+// its manifest asks, with no path: as pushed, not read from a lock file)
+// and its bytes.
+func VariantEntry(t testing.TB, name, version string) (lock.Entry, []byte) {
+	t.Helper()
+	path := Variant(t, name, version)
+	e, err := plugintool.Entry(context.Background(), path, "", Cache())
+	if err != nil {
+		t.Fatalf("hosttest: variant %s@%s entry: %v", name, version, err)
+	}
+	e.Path = ""
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, wasm
 }
 
 func buildVariant(root, dir, name, version string) (string, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
 	"github.com/runbookhq/runbook/host/pluginsync"
-	"github.com/runbookhq/runbook/host/plugintool"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
@@ -33,18 +31,8 @@ func TestDropStaged(t *testing.T) {
 	h := hosttest.NewWithConfig(t, host.Config{Entries: hosttest.Entries(t, "http-status"),
 		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	v1, _, _ := h.Current("http-status")
-	variant := func(version string) (lock.Entry, []byte) {
-		path := hosttest.Variant(t, "http-status", version)
-		e, err := plugintool.Entry(ctx, path, "", hosttest.Cache())
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Path = ""
-		wasm, _ := os.ReadFile(path)
-		return e, wasm
-	}
-	e2, wasm2 := variant("0.3.0-sync")
-	e3, wasm3 := variant("0.2.0-hotload")
+	e2, wasm2 := hosttest.VariantEntry(t, "http-status", "0.3.0-sync")
+	e3, wasm3 := hosttest.VariantEntry(t, "http-status", "0.2.0-hotload")
 	entry := func(e lock.Entry) string { raw, _ := json.Marshal(e); return string(raw) }
 	announce := func(hash, name, raw string) {
 		t.Helper()

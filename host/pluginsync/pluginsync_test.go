@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"github.com/runbookhq/runbook/host/hosttest"
 	"github.com/runbookhq/runbook/host/lock"
 	"github.com/runbookhq/runbook/host/pluginsync"
-	"github.com/runbookhq/runbook/host/plugintool"
 	"github.com/runbookhq/runbook/zones"
 	"github.com/runbookhq/runbook/zones/localredis/redistest"
 )
@@ -42,13 +40,7 @@ func TestSync(t *testing.T) {
 	h := hosttest.New(t, "http-status")
 	_, v1digest, _ := h.Current("http-status")
 
-	path := hosttest.Variant(t, "http-status", "0.3.0-sync")
-	e2, err := plugintool.Entry(ctx, path, "", hosttest.Cache())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e2.Path = ""
-	wasm2, _ := os.ReadFile(path)
+	e2, wasm2 := hosttest.VariantEntry(t, "http-status", "0.3.0-sync")
 	put := func(e lock.Entry, wasm []byte) {
 		t.Helper()
 		raw, _ := json.Marshal(e)
@@ -154,13 +146,7 @@ func TestPrepareThenPromote(t *testing.T) {
 	keys := zones.KeysFor("z1")
 	h := hosttest.New(t, "http-status")
 	_, v1digest, _ := h.Current("http-status")
-	path := hosttest.Variant(t, "http-status", "0.3.0-sync")
-	e2, err := plugintool.Entry(ctx, path, "", hosttest.Cache())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e2.Path = ""
-	wasm2, _ := os.ReadFile(path)
+	e2, wasm2 := hosttest.VariantEntry(t, "http-status", "0.3.0-sync")
 	stage := func(e lock.Entry, wasm []byte, hash string) {
 		t.Helper()
 		raw, _ := json.Marshal(e)
