@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +28,8 @@ import (
 
 // startUp runs the real `runbook up` in the current directory on a free
 // loopback port and waits until it has published its admin API for the
-// CLI (data/run/api.json); stop cancels it and waits for a clean exit.
+// CLI (data/run/api.json); stop cancels it and waits for a clean exit
+// (once: later calls do nothing, so a test may also defer it).
 func startUp(t *testing.T, lockFile string) (api upAPI, stop func()) {
 	t.Helper()
 	port, err := loopback.Port()
@@ -37,7 +39,7 @@ func startUp(t *testing.T, lockFile string) (api upAPI, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- cmdUp(ctx, []string{"-http", fmt.Sprintf("127.0.0.1:%d", port), "-lock", lockFile}) }()
-	stop = func() {
+	stop = sync.OnceFunc(func() {
 		cancel()
 		select {
 		case err := <-done:
@@ -47,7 +49,7 @@ func startUp(t *testing.T, lockFile string) (api upAPI, stop func()) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("runbook up did not stop within 30s")
 		}
-	}
+	})
 	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
 		select {
 		case err := <-done:
@@ -131,12 +133,7 @@ func TestPluginPushAndRollbackThroughRunningUp(t *testing.T) {
 	t.Cleanup(func() { stdout, stderr = os.Stdout, os.Stderr })
 
 	api, stop := startUp(t, lockFile)
-	stopped := false
-	defer func() {
-		if !stopped {
-			stop()
-		}
-	}()
+	defer stop()
 	fi, err := os.Stat(upAPIFile("data"))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("%s: %v, mode %v, want 0600", upAPIFile("data"), err, fi.Mode().Perm())
@@ -189,7 +186,6 @@ func TestPluginPushAndRollbackThroughRunningUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop()
-	stopped = true
 	if _, err := os.Stat(upAPIFile("data")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("api.json left after a clean exit: %v", err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/runbookhq/runbook/host/hosttest"
-	"github.com/runbookhq/runbook/internal/loopback"
 	"github.com/runbookhq/runbook/zones"
 )
 
@@ -27,24 +25,14 @@ func TestUpPublishesZoneFilesForPush(t *testing.T) {
 	lockFile := hosttest.Plugins(t, "http-status")
 	wasm := hosttest.Wasm(t, "http-status")[0]
 	t.Chdir(t.TempDir())
-	port, err := loopback.Port()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- cmdUp(ctx, []string{"-http", fmt.Sprintf("127.0.0.1:%d", port), "-lock", lockFile}) }()
+	ctx := context.Background()
+	_, stop := startUp(t, lockFile)
+	defer stop()
 
 	zf := filepath.Join("data", "run", "zones", "local.yaml")
 	var nodes int64
 	deadline := time.Now().Add(2 * time.Minute)
 	for nodes == 0 {
-		select {
-		case err := <-done:
-			t.Fatalf("runbook up ended: %v", err)
-		default:
-		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no zone file with a heartbeating node within 2m (%s)", zf)
 		}
@@ -69,15 +57,7 @@ func TestUpPublishesZoneFilesForPush(t *testing.T) {
 		t.Fatalf("push with -store of a running up and no zone flags: %v, want it past the zone files, refused at the held store naming the admin API", err)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil && !errors.Is(err, context.Canceled) {
-			t.Fatalf("runbook up: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("runbook up did not stop within 30s")
-	}
+	stop()
 	if _, err := os.Stat(zf); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("zone file left after a clean exit: %v", err)
 	}
