@@ -126,7 +126,7 @@ func (a *Actioner) Handle(ctx context.Context, res engine.Result) error {
 		return nil
 	}
 	if out.fresh {
-		a.metrics.results(a.Zone, res.Status, res.Source).Inc()
+		a.metrics.results(res.Status, res.Source).Inc()
 		a.metrics.decideLatency.Observe(a.Now().Sub(res.FinishedAt).Seconds())
 	}
 	if out.changed {

@@ -48,20 +48,21 @@ func init() {
 // zoneMetrics are one actioner's metric children, resolved once rather
 // than per result (WithLabelValues hashes its labels every call).
 type zoneMetrics struct {
+	zone                         string
 	decideLatency, handle, batch prometheus.Observer
 	byOutcome                    sync.Map // [2]string{status, source} → prometheus.Counter
 }
 
 func newZoneMetrics(zone string) *zoneMetrics {
-	return &zoneMetrics{decideLatency: mDecideLatency.WithLabelValues(zone), handle: mHandle.WithLabelValues(zone),
+	return &zoneMetrics{zone: zone, decideLatency: mDecideLatency.WithLabelValues(zone), handle: mHandle.WithLabelValues(zone),
 		batch: mBatch.WithLabelValues(zone)}
 }
 
-func (m *zoneMetrics) results(zone string, st engine.Status, src engine.Source) prometheus.Counter {
+func (m *zoneMetrics) results(st engine.Status, src engine.Source) prometheus.Counter {
 	k := [2]string{string(st), string(src)}
 	if c, ok := m.byOutcome.Load(k); ok {
 		return c.(prometheus.Counter)
 	}
-	c, _ := m.byOutcome.LoadOrStore(k, mResults.WithLabelValues(zone, k[0], k[1]))
+	c, _ := m.byOutcome.LoadOrStore(k, mResults.WithLabelValues(m.zone, k[0], k[1]))
 	return c.(prometheus.Counter)
 }

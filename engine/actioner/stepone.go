@@ -34,8 +34,9 @@ const maxStepOne = 256
 // monitor moved in between. Each result's outcome lands in its pending.
 func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pending) {
 	gets := make([]*redis.StringCmd, len(batch))
+	// counters[i] stays nil when guess[i] (this actioner's last commit)
+	// stands in for the read.
 	counters := make([]*redis.MapStringStringCmd, len(batch))
-	cached := make([]bool, len(batch))
 	guess := make([]row, len(batch))
 	_, err := a.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, it := range batch {
@@ -46,7 +47,7 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 			// we committed last always reads: only Redis knows whether
 			// its reactions ran.
 			if r, ok := a.counters.get(it.res.MonitorID); ok && r.last != it.res.ID {
-				cached[i], guess[i] = true, r
+				guess[i] = r
 				continue
 			}
 			counters[i] = p.HGetAll(ctx, keys.Counters(it.res.MonitorID))
@@ -68,7 +69,7 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 			it.drop = "unknown_monitor" // deleted since the check ran
 			continue
 		}
-		if gerr == nil && !cached[i] {
+		if gerr == nil && counters[i] != nil {
 			gerr = counters[i].Err()
 		}
 		if gerr != nil {
@@ -90,7 +91,7 @@ func (a *Actioner) stepOne(ctx context.Context, keys zones.Keys, batch []*pendin
 		}
 		todo = append(todo, it)
 		steps = append(steps, stepFor(it))
-		if cached[i] {
+		if counters[i] == nil {
 			vals = append(vals, guess[i])
 		} else {
 			vals = append(vals, parseRow(counters[i].Val()))

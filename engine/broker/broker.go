@@ -273,18 +273,15 @@ func (b *Broker) accept(m Message, owner string) {
 			b.duplicates.Inc()
 			return
 		}
-		if _, flying := b.inflight[m.ID]; flying {
+		// In flight, or finished lately (in flight still when released by
+		// a FREE): a copy, answered OK again once finished.
+		_, flying := b.inflight[m.ID]
+		if lately := b.finishedLately(m.ID); flying || lately {
 			b.duplicates.Inc()
-			if b.finishedLately(m.ID) {
+			if lately {
 				b.owners[m.ID] = owner
-				b.finished(m.ID) // released (FREE) before: its OK again
+				b.finished(m.ID)
 			}
-			return
-		}
-		if b.finishedLately(m.ID) {
-			b.duplicates.Inc()
-			b.owners[m.ID] = owner
-			b.finished(m.ID)
 			return
 		}
 		b.owners[m.ID] = owner

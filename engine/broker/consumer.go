@@ -145,7 +145,10 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 	timer := time.NewTimer(Heartbeat / 4)
 	defer timer.Stop()
 	for ctx.Err() == nil {
-		if !sw.readable() {
+		// readable is a cgo call: asked again only after the wait (a send
+		// there may have eaten the fd's signal), not twice per busy turn.
+		ready := sw.readable()
+		if !ready {
 			timer.Reset(Heartbeat / 4)
 			select {
 			case <-sockWake:
@@ -154,8 +157,9 @@ func Consume(ctx context.Context, cfg ConsumerConfig, handler Handler) error {
 			case <-timer.C:
 			case <-ctx.Done():
 			}
+			ready = sw.readable()
 		}
-		if sw.readable() {
+		if ready {
 			lastHeard = time.Now()
 			jobs, again := c.recvJobs()
 			backlog = append(backlog, jobs...)

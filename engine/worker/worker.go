@@ -130,7 +130,7 @@ func (w *Worker) Check(ctx context.Context, j engine.Job) engine.Result {
 	return res
 }
 
-// send hands res to the action broker. With a WaitSender it then holds
+// send hands res to the action broker. With a ThenSender it then holds
 // the job (slot released) until the result is committed: a worker process
 // that dies before that has its job re-sent by the monitor broker rather
 // than losing the result it had sent and not yet seen safe.
