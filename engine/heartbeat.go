@@ -36,9 +36,5 @@ func (r *Result) EnsureID() {
 	if r.ID != "" {
 		return
 	}
-	at := r.FinishedAt
-	if at.IsZero() {
-		at = r.ScheduledAt
-	}
-	r.ID = fmt.Sprintf("%s.%s.%s.%d", r.MonitorID, r.Zone, r.Source, at.UnixNano())
+	r.ID = fmt.Sprintf("%s.%s.%s.%d", r.MonitorID, r.Zone, r.Source, r.Time().UnixNano())
 }

@@ -34,6 +34,15 @@ type Result struct {
 	Digest string `json:"digest,omitempty"`
 }
 
+// Time is when the result happened, as history orders it: when it
+// finished, or, for a result that never ran, when it was due.
+func (r Result) Time() time.Time {
+	if r.FinishedAt.IsZero() {
+		return r.ScheduledAt
+	}
+	return r.FinishedAt
+}
+
 // ResultID is deterministic for a scheduled run, so the same run delivered
 // twice (a job re-sent after a worker died) is one history row.
 func ResultID(monitorID, zone string, scheduled time.Time) string {

@@ -204,11 +204,7 @@ func (s *Server) renderMonitor(c *fiber.Ctx, m engine.Monitor, issued *webhookIs
 	if len(hist) > historyPage {
 		hist = hist[:historyPage]
 		last := hist[len(hist)-1]
-		at := last.FinishedAt
-		if at.IsZero() {
-			at = last.ScheduledAt
-		}
-		next = at.UTC().Format(time.RFC3339Nano)
+		next = last.Time().UTC().Format(time.RFC3339Nano)
 	}
 	now := time.Now()
 	tl, _ := s.timeline(ctx, m.ID, now)

@@ -241,7 +241,7 @@ func (s *Server) scanRaw(ctx context.Context, monitorID string, from, to time.Ti
 		edge := map[string]bool{}
 		var last time.Time
 		for _, r := range rows {
-			at := rowTime(r)
+			at := r.Time()
 			if seen[r.ID] {
 				continue
 			}
@@ -264,21 +264,13 @@ func (s *Server) scanRaw(ctx context.Context, monitorID string, from, to time.Ti
 		// Keep the IDs of rows at the new edge only.
 		next := map[string]bool{}
 		for _, r := range rows {
-			if rowTime(r).Equal(last) && (edge[r.ID] || seen[r.ID]) {
+			if r.Time().Equal(last) && (edge[r.ID] || seen[r.ID]) {
 				next[r.ID] = true
 			}
 		}
 		seen = next
 		before = last.Add(time.Nanosecond)
 	}
-}
-
-// rowTime is the time history is ordered by: FinishedAt, else ScheduledAt.
-func rowTime(r engine.Result) time.Time {
-	if r.FinishedAt.IsZero() {
-		return r.ScheduledAt
-	}
-	return r.FinishedAt
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -212,11 +212,7 @@ func writeEncodedHistory(ctx context.Context, j *Journal, key string, raw []stri
 			dead.add(r, err)
 			continue
 		}
-		at := res.FinishedAt
-		if at.IsZero() {
-			at = res.ScheduledAt
-		}
-		rows = append(rows, store.EncodedResult{ID: res.ID, MonitorID: res.MonitorID, At: at, JSON: b})
+		rows = append(rows, store.EncodedResult{ID: res.ID, MonitorID: res.MonitorID, At: res.Time(), JSON: b})
 	}
 	if len(rows) > 0 {
 		if err := st.AddEncodedHistory(ctx, rows); err != nil {

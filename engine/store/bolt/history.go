@@ -3,7 +3,6 @@ package bolt
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -11,15 +10,6 @@ import (
 	"github.com/runbookhq/runbook/engine/internal/jsonenc"
 	"github.com/runbookhq/runbook/engine/store"
 )
-
-// resultTime is when a result happened, which is what history is ordered
-// and bounded by: FinishedAt, or ScheduledAt for a result without one.
-func resultTime(r engine.Result) time.Time {
-	if r.FinishedAt.IsZero() {
-		return r.ScheduledAt
-	}
-	return r.FinishedAt
-}
 
 // AddHistory stores rows; a row already stored (same monitor, time and
 // ID: what a replay re-sends) is skipped.
@@ -39,7 +29,7 @@ func (s *Store) AddHistory(ctx context.Context, rows ...engine.Result) error {
 		if buf, err = jsonenc.Result(buf, r); err != nil {
 			return fmt.Errorf("encode history row %q: %w", r.ID, err)
 		}
-		recs[i] = record{id: r.ID, monitor: r.MonitorID, at: resultTime(r), raw: buf[start:len(buf):len(buf)]}
+		recs[i] = record{id: r.ID, monitor: r.MonitorID, at: r.Time(), raw: buf[start:len(buf):len(buf)]}
 	}
 	return s.addHistory(ctx, recs)
 }
