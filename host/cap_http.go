@@ -89,7 +89,6 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 		req = req.WithContext(httptrace.WithClientTrace(ctx, tm.trace()))
 	}
 	var resp *http.Response
-	wrapBody := func(err error) error { return err }
 	if direct {
 		tm.start = time.Now()
 		d, err := directDo(req, &tm)
@@ -98,7 +97,6 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 		}
 		defer d.Close()
 		resp = d.Response
-		wrapBody = func(err error) error { return ctxErr(ctx, err) }
 	} else {
 		transport, noRedirects := h.transport.get(r.TLS)
 		client := noRedirects // shared: nothing of this request in it
@@ -132,7 +130,11 @@ func handleHTTP(ctx context.Context, env Env, raw json.RawMessage) (any, error) 
 	}
 	buf, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: read body: %w", method, r.URL, wrapBody(err))
+		if direct {
+			// Its conn says i/o timeout; say what ended it, as the transport does.
+			err = ctxErr(ctx, err)
+		}
+		return nil, fmt.Errorf("%s %s: read body: %w", method, r.URL, err)
 	}
 	size := int64(len(buf))
 	drained, _ := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainBytes))

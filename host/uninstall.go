@@ -18,22 +18,19 @@ var ErrCurrentVersion = errors.New("is the current version")
 // later). Unloading a version that is not loaded is ErrUnknownPlugin.
 func (h *Host) Uninstall(name, version string) error {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if h.closed {
-		h.mu.Unlock()
 		return fmt.Errorf("uninstall %s@%s: host is closed", name, version)
 	}
 	ps := h.plugins[name]
 	i := slices.IndexFunc(ps, func(p *plugin) bool { return p.entry.Version == version })
 	if i < 0 {
-		h.mu.Unlock()
 		return fmt.Errorf("uninstall %s@%s: %w", name, version, ErrUnknownPlugin)
 	}
 	if i == 0 {
-		h.mu.Unlock()
 		return fmt.Errorf("uninstall %s@%s: %w (new calls use it; promote another version first)", name, version, ErrCurrentVersion)
 	}
-	h.retireLater([]*plugin{ps[i]}, "uninstalled")
+	h.retireLater([]*plugin{ps[i]}, "uninstalled") // under h.mu, as retireLater requires
 	h.plugins[name] = slices.Delete(slices.Clone(ps), i, i+1)
-	h.mu.Unlock()
 	return nil
 }

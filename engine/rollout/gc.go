@@ -102,7 +102,7 @@ func CollectModules(ctx context.Context, st store.Store, rdb redis.UniversalClie
 	if err != nil {
 		return res, err
 	}
-	announced, err := hashDigests(ctx, rdb, keys, keys.Plugins())
+	announced, err := hashDigests(ctx, rdb, keys.Plugins())
 	if err != nil {
 		return res, err
 	}
@@ -110,7 +110,7 @@ func CollectModules(ctx context.Context, st store.Store, rdb redis.UniversalClie
 		keep[d] = true
 	}
 	// A staged module is being prepared by the zone's nodes.
-	staged, err := hashDigests(ctx, rdb, keys, keys.PluginsStaged())
+	staged, err := hashDigests(ctx, rdb, keys.PluginsStaged())
 	if err != nil {
 		return res, err
 	}
@@ -243,7 +243,7 @@ func addPinned(ctx context.Context, st store.Store, zone string, keep map[string
 
 // hashDigests reads a hash of entries (the zone's plugins: what
 // processes fetch now; or the staged ones): digest → entry.
-func hashDigests(ctx context.Context, rdb redis.UniversalClient, keys zones.Keys, key string) (map[string]lock.Entry, error) {
+func hashDigests(ctx context.Context, rdb redis.UniversalClient, key string) (map[string]lock.Entry, error) {
 	all, err := rdb.HGetAll(ctx, key).Result()
 	if err != nil {
 		return nil, fmt.Errorf("plugin gc: reading %s: %w", key, err)

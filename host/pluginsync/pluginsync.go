@@ -301,13 +301,15 @@ func (s *syncer) prepare(ctx context.Context, name, raw string) {
 	if _, d, ok := s.o.Host.Current(e.Name); ok && d == e.SHA256 {
 		return // already serving: ready by definition
 	}
-	if _, bad := s.refused[e.SHA256]; bad || s.ready[e.Name] == e.SHA256 && s.loaded(e) {
+	// One look at the host (Plugins lists every version loaded) serves
+	// both questions below.
+	wasLoaded := s.loaded(e)
+	if _, bad := s.refused[e.SHA256]; bad || s.ready[e.Name] == e.SHA256 && wasLoaded {
 		return
 	}
 	start := time.Now()
 	// A version already loaded (the previous one, pushed again) is not
 	// this push's to drop if it gives up.
-	wasLoaded := s.loaded(e)
 	if err := s.install(ctx, e); err != nil {
 		s.failed(ctx, e, err, "staged plugin version refused; it will not be promoted here")
 		return
