@@ -2,6 +2,7 @@ package rollout
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -75,7 +76,7 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	var parts []string
-	for _, n := range slices.Sorted(mapKeys(e.Reasons)) {
+	for _, n := range slices.Sorted(maps.Keys(e.Reasons)) {
 		parts = append(parts, fmt.Sprintf("node %s refused it: %s", n, e.Reasons[n]))
 	}
 	return fmt.Sprintf("zone %s: %s", e.Zone, strings.Join(parts, "; "))
@@ -92,14 +93,4 @@ type NotSwitchedError struct {
 
 func (e *NotSwitchedError) Error() string {
 	return fmt.Sprintf("zone %s: promoted, but node(s) %s did not report serving it within %s", e.Zone, strings.Join(e.Nodes, ", "), e.Timeout)
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
